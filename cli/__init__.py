@@ -1,0 +1,1 @@
+"""The ``arshif`` command: one entry point over indexer, search and web."""

@@ -1,0 +1,22 @@
+"""``arshif``: the command-line entry point. Each command lives in its own
+module; this one only assembles them."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import index_cmd, search_cmd, stats_cmd
+
+app = typer.Typer(
+    help="arshif: search Arabic news archives in Arabic or English.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("index")(index_cmd.index)
+app.command("search")(search_cmd.search)
+app.command("stats")(stats_cmd.stats)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,100 @@
+"""``arshif search``: one query printed for people or as JSON, or a batch
+of queries written as a run file for evaluation."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.text import Text
+
+from cli.common import IndexOption, fail, open_backend, out
+from search.engine import SearchService
+from search.models import SearchRequest, SearchResponse
+from search.query import QuerySyntaxError
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _terminal(snippet: str) -> Text:
+    """A snippet's HTML as terminal text: marks in bold yellow, entities decoded."""
+    text = Text()
+    position = 0
+    for match in _MARK.finditer(snippet):
+        text.append(html.unescape(snippet[position : match.start()]))
+        text.append(html.unescape(match.group(1)), style="bold yellow")
+        position = match.end()
+    text.append(html.unescape(snippet[position:]))
+    return text
+
+
+def _print(response: SearchResponse) -> None:
+    out.print(f"{response.total:,} results ({response.took_ms:.1f} ms)")
+    for warning in response.warnings:
+        out.print(f"[yellow]note:[/] {warning}")
+    for rank, hit in enumerate(response.hits, start=1):
+        date = hit.date.date().isoformat() if hit.date else "-"
+        out.print(Text(f"\n{rank}. {hit.title or '(untitled)'}", style="bold"))
+        out.print(Text(f"   {date} · {hit.source or '-'} · score {hit.score:.3f} · {hit.id}", style="dim"))
+        for snippet in hit.snippets:
+            out.print(Text("   ") + _terminal(snippet))
+
+
+def _batch(service: SearchService, queries: Path, limit: int, run_format: str) -> None:
+    try:
+        lines = queries.read_bytes().splitlines()
+    except OSError as error:
+        fail(f"cannot read {queries}: {error.strerror}")
+    write = sys.stdout.write
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = orjson.loads(line)
+            qid, text = str(item["qid"]), str(item["query"])
+        except (orjson.JSONDecodeError, KeyError, TypeError) as error:
+            fail(f"{queries}:{number}: expected a JSON object with 'qid' and 'query' ({error})")
+        response = service.search(SearchRequest(query=text, limit=limit, snippets=False))
+        if run_format == "trec":
+            for rank, hit in enumerate(response.hits, start=1):
+                write(f"{qid} Q0 {hit.id} {rank} {hit.score:.6f} arshif\n")
+        else:
+            hits = [{"id": h.id, "score": h.score} for h in response.hits]
+            write(orjson.dumps({"qid": qid, "hits": hits}).decode() + "\n")
+
+
+def search(
+    query: Annotated[str | None, typer.Argument(help="The query (see docs/query-language.md).")] = None,
+    index: IndexOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10_000, help="How many results.")] = 10,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    queries: Annotated[Path | None, typer.Option(help="Run a batch: JSONL with 'qid' and 'query'.")] = None,
+    run_format: Annotated[str, typer.Option("--format", help="Batch output: jsonl or trec.")] = "jsonl",
+    strict: Annotated[bool, typer.Option(help="Reject malformed queries instead of reading them leniently.")] = False,
+) -> None:
+    """Search the index."""
+    if (query is None) == (queries is None):
+        fail("give either a QUERY or --queries FILE")
+    if run_format not in ("jsonl", "trec"):
+        fail(f"--format {run_format!r}: use jsonl or trec")
+    backend = open_backend(index)
+    service = SearchService(backend, backend.analyzer, strict=strict)
+    if queries is not None:
+        _batch(service, queries, limit, run_format)
+        return
+    try:
+        response = service.search(SearchRequest(query=query, limit=limit))
+    except QuerySyntaxError as error:
+        fail(f"query: {error}")
+    if json_output:
+        body = response.model_dump(mode="json", include={"query", "total", "took_ms", "hits", "mode", "warnings"})
+        for hit in body["hits"]:
+            hit.pop("explain", None)
+        sys.stdout.write(orjson.dumps(body).decode() + "\n")
+    else:
+        _print(response)

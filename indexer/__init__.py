@@ -1,0 +1,1 @@
+"""Read archives as found, clean them into ``Article``s, and feed a backend."""

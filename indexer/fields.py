@@ -1,0 +1,102 @@
+"""Map a raw record's fields to an ``Article``: names, dates, ids, limits.
+
+Archives name their fields differently; the common names are recognised and
+``--field body=article_text`` overrides them. Everything that makes a record
+unusable is raised as ``RecordError`` with the field it concerns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from indexer.dates import parse_date
+from indexer.records import RawRecord
+from search.analysis.normalize import normalize
+from search.models import Article
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "doc_id", "docid", "_id", "guid"),
+    "title": ("title", "headline", "head_line", "heading"),
+    "body": ("body", "text", "content", "article", "article_text"),
+    "date": ("date", "published", "published_at", "publish_date", "pubdate", "datetime", "time"),
+    "url": ("url", "link", "href", "canonical_url"),
+    "source": ("source", "site", "newspaper", "publisher", "outlet"),
+    "lang": ("lang", "language"),
+}
+MAX_BODY_CHARS = 5_000_000
+
+
+class RecordError(ValueError):
+    """A record that cannot become an article; the message names the field."""
+
+
+def _pick(fields: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    for name in names:
+        if name in fields and fields[name] not in (None, ""):
+            return fields[name]
+    return None
+
+
+def _text(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise RecordError(f"field '{field}' must be text, not {type(value).__name__}")
+    text = html.unescape(value) if "&" in value else value
+    return text.strip()
+
+
+def content_id(title: str, body: str) -> str:
+    """Id of an article that has neither id nor URL: its normalized content."""
+    normalized = " ".join(normalize(w) for w in f"{title}\n{body}".split())
+    return "sha1-" + hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:16]
+
+
+def url_id(url: str) -> str:
+    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+def to_article(
+    record: RawRecord,
+    overrides: Mapping[str, str] | None = None,
+    max_body_chars: int = MAX_BODY_CHARS,
+) -> Article:
+    fields = record.fields
+    names = {key: ((overrides[key],) if overrides and key in overrides else aliases) for key, aliases in ALIASES.items()}
+    values = {key: _pick(fields, names[key]) for key in ALIASES}
+    for key, value in record.defaults.items():
+        if values.get(key) in (None, ""):
+            values[key] = value
+    body = _text(values["body"], "body")
+    if not body:
+        raise RecordError(f"no body (looked for {', '.join(names['body'])})")
+    if len(body) > max_body_chars:
+        raise RecordError(f"body has {len(body):,} characters, more than the limit of {max_body_chars:,}")
+    title = _text(values["title"], "title")
+    url = _text(values["url"], "url")
+    date: datetime | None = None
+    if values["date"] not in (None, ""):
+        date = parse_date(values["date"])
+        if date is None:
+            raise RecordError(f"field 'date': cannot read {values['date']!r} as a date")
+    given_id = _text(values["id"], "id")
+    article_id = given_id or (url_id(url) if url else content_id(title, body))
+    data = {
+        "id": article_id,
+        "title": title,
+        "body": body,
+        "date": date,
+        "source": _text(values["source"], "source"),
+        "url": url,
+        "lang": _text(values["lang"], "lang") or "ar",
+    }
+    digest = hashlib.sha1(orjson.dumps(data, default=str)).hexdigest()
+    return Article(**data, content_hash=digest)

@@ -1,0 +1,1 @@
+"""arshif's core: analysis, query language, backends, fusion and snippets."""

@@ -1,0 +1,136 @@
+"""The analysis chain: tokenize -> normalize -> (stop) -> stem, with offsets.
+
+One ``Analyzer`` serves indexing, querying and highlighting, so the three can
+never disagree about what a word is. Two outputs per word:
+
+* ``exact``: normalized, unstemmed, stop words kept -- the phrase field;
+* ``term``: stemmed, stop words dropped (``None``) -- the ranking field.
+
+Work is per distinct raw word and cached, which makes indexing cost one regex
+pass plus dictionary look-ups per article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict
+
+from search.analysis import stopwords
+from search.analysis.normalize import normalize
+from search.analysis.stem import ARABIC_STEMMERS, english
+from search.analysis.tokenize import spans, words
+
+# Bump when a rule changes what terms a text yields: indexes built with
+# another version must be rebuilt.
+ANALYSIS_VERSION = 1
+MAX_TERM_CHARS = 100
+_CACHE_LIMIT = 2_000_000
+
+
+class AnalysisConfig(BaseModel):
+    """Choices measured on the dev archive (docs/benchmarks.md)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stemmer: str = "lucene"
+    hamza_seats: bool = False
+    stopwords: bool = True
+
+    @property
+    def name(self) -> str:
+        return (
+            f"arshif-v{ANALYSIS_VERSION}:stem={self.stemmer}:seats={int(self.hamza_seats)}"
+            f":stop={int(self.stopwords)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the original text: its span, exact form and ranking term."""
+
+    start: int
+    end: int
+    exact: str
+    term: str | None
+
+
+def _is_latin(word: str) -> bool:
+    return word[0] < "\u0600" and not word[0].isdigit()
+
+
+class _JoinCache(dict[str, str]):
+    """white-space-free chunk -> its terms joined by spaces, computed once."""
+
+    def __init__(self, compute: Callable[[str], str]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, raw: str) -> str:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = self[raw] = self._compute(raw)
+        return value
+
+
+@dataclass
+class Analyzer:
+    config: AnalysisConfig = field(default_factory=AnalysisConfig)
+    _cache: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._terms_of = _JoinCache(lambda chunk: " ".join(self.terms(chunk)))
+        self._exact_of = _JoinCache(lambda chunk: " ".join(self.exact_terms(chunk)))
+        self._arabic_stem = ARABIC_STEMMERS[self.config.stemmer]
+        stops = stopwords.ARABIC + stopwords.ENGLISH if self.config.stopwords else []
+        self._stops = frozenset(normalize(w, self.config.hamza_seats) for w in stops)
+
+    def _stem(self, exact: str) -> str | None:
+        if exact in self._stops:
+            return None
+        return english(exact) if _is_latin(exact) else self._arabic_stem(exact)
+
+    def word(self, raw: str) -> tuple[tuple[str, str | None], ...]:
+        """``(exact, term)`` pairs for one raw word (several if a ligature
+        expands to words, none if nothing but marks remains)."""
+        cached = self._cache.get(raw)
+        if cached is None:
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            cached = tuple(
+                (exact, self._stem(exact))
+                for exact in normalize(raw, self.config.hamza_seats).split()
+                if len(exact) <= MAX_TERM_CHARS
+            )
+            self._cache[raw] = cached
+        return cached
+
+    def tokens(self, text: str) -> list[Token]:
+        """Every word with its span in ``text``: for highlighting."""
+        return [
+            Token(start, end, exact, term)
+            for start, end, raw in spans(text)
+            for exact, term in self.word(raw)
+        ]
+
+    def terms(self, text: str) -> list[str]:
+        """Ranking terms (stemmed, no stop words)."""
+        return [term for raw in words(text) for _, term in self.word(raw) if term]
+
+    def exact_terms(self, text: str) -> list[str]:
+        """Phrase terms (normalized, unstemmed, every word)."""
+        return [exact for raw in words(text) for exact, _ in self.word(raw)]
+
+    def joined(self, text: str) -> tuple[str, str]:
+        """``(terms, exact_terms)``, each joined by spaces: the indexing path.
+
+        The index splits these on white space, so its terms are exactly ours.
+        Words never span white space, so the text is cut at white space (fast,
+        in C) and each chunk's analysis is cached: about three times faster
+        than a regex pass plus per-word look-ups.
+        """
+        raws = text.split()
+        return " ".join(map(self._terms_of.__getitem__, raws)), " ".join(
+            map(self._exact_of.__getitem__, raws)
+        )

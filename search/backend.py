@@ -1,0 +1,65 @@
+"""The one interface both storage engines implement.
+
+A backend stores articles, answers a compiled text query with a ranked id
+list, a vector with a ranked id list, and fetches articles by id. Ranking
+fusion, snippets and paging live above it (``search.engine``), so the
+embedded and Elasticsearch backends return the same results for the same
+request. No engine's types cross this boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from search.models import Article, Facets, Filters, IndexStats
+from search.query import Query
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A ranked list from one retriever: ``(id, score)`` best first, and how
+    many documents matched in all."""
+
+    hits: list[tuple[str, float]]
+    total: int
+
+
+class BackendError(RuntimeError):
+    """A backend could not do what was asked; the message says what to do."""
+
+
+class Backend(Protocol):
+    name: str
+
+    def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> None:
+        """Add or replace articles (by id). ``vectors``: one passage matrix per
+        article, or ``None`` for a BM25-only index."""
+
+    def commit(self) -> None:
+        """Make everything upserted or deleted so far durable and searchable."""
+
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    def unchanged(self, article: Article) -> bool:
+        """Whether the index already holds this id with this content hash."""
+
+    def ids(self) -> set[str]: ...
+
+    def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked: ...
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> Ranked: ...
+
+    def fetch(self, ids: Sequence[str]) -> list[Article]:
+        """Articles for ``ids`` in that order; unknown ids are left out."""
+
+    def facets(self, query: Query, filters: Filters) -> Facets: ...
+
+    def count(self) -> int: ...
+
+    def stats(self) -> IndexStats: ...
+
+    def close(self) -> None: ...

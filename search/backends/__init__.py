@@ -1,0 +1,16 @@
+"""Storage engines behind ``search.backend.Backend``. Each imports only ``search``'s
+core modules, never another backend."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from search.backend import Backend
+from search.index_meta import IndexMeta
+
+
+def open_embedded(path: Path, meta: IndexMeta | None = None, create: bool = False) -> Backend:
+    """The embedded backend at ``path`` (imported here so that importing
+    ``search`` never loads an engine the user does not use)."""
+    from search.backends.embedded.store import EmbeddedBackend
+
+    return EmbeddedBackend(path, meta, create=create)

@@ -1,0 +1,109 @@
+"""Compile a parsed ``Query`` and ``Filters`` into a tantivy query.
+
+Words become term queries on the stemmed fields, phrases become phrase
+queries on the unstemmed ``*_exact`` fields; both search title and body
+unless a field was named. Filters never add to the score.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import tantivy
+
+from search.analysis import Analyzer
+from search.backends.embedded.schema import EXACT, TEXT_FIELDS
+from search.models import Filters
+from search.query import Clause, Group, Occur, Phrase, Query, Word
+
+_OCCUR = {Occur.should: tantivy.Occur.Should, Occur.must: tantivy.Occur.Must, Occur.must_not: tantivy.Occur.MustNot}
+
+
+def _any(queries: list[tantivy.Query]) -> tantivy.Query | None:
+    if not queries:
+        return None
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+
+class Compiler:
+    def __init__(self, schema: tantivy.Schema, analyzer: Analyzer) -> None:
+        self.schema = schema
+        self.analyzer = analyzer
+
+    def word(self, node: Word) -> tantivy.Query | None:
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        terms = self.analyzer.terms(node.text)
+        return _any([tantivy.Query.term_query(self.schema, f, t) for t in terms for f in fields])
+
+    def phrase(self, node: Phrase) -> tantivy.Query | None:
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        words = self.analyzer.exact_terms(node.text)
+        if not words:
+            return None
+        if len(words) == 1:
+            return _any([tantivy.Query.term_query(self.schema, EXACT[f], words[0]) for f in fields])
+        return _any([tantivy.Query.phrase_query(self.schema, EXACT[f], words) for f in fields])
+
+    def node(self, node: Word | Phrase | Group) -> tantivy.Query | None:
+        if isinstance(node, Word):
+            return self.word(node)
+        if isinstance(node, Phrase):
+            return self.phrase(node)
+        return self.clauses(node.clauses)
+
+    def clauses(self, clauses: tuple[Clause, ...]) -> tantivy.Query | None:
+        compiled = []
+        for clause in clauses:
+            query = self.node(clause.node)
+            if query is not None:  # a stop word alone constrains nothing
+                compiled.append((_OCCUR[clause.occur], query))
+        if not compiled:
+            return None
+        if all(occur == tantivy.Occur.MustNot for occur, _ in compiled):
+            compiled.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        if len(compiled) == 1 and compiled[0][0] != tantivy.Occur.MustNot:
+            return compiled[0][1]
+        return tantivy.Query.boolean_query(compiled)
+
+    def filters(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        out = []
+
+        def terms(field: str, values: tuple[str, ...], occur: tantivy.Occur) -> None:
+            if values:
+                query = tantivy.Query.term_set_query(self.schema, field, list(values))
+                out.append((occur, tantivy.Query.const_score_query(query, 0.0)))
+
+        terms("source", filters.sources, tantivy.Occur.Must)
+        terms("lang", filters.langs, tantivy.Occur.Must)
+        terms("source", filters.exclude_sources, tantivy.Occur.MustNot)
+        terms("lang", filters.exclude_langs, tantivy.Occur.MustNot)
+        for field, low, high in (
+            ("date", filters.date_from, filters.date_to),
+            ("indexed_at", filters.indexed_after, None),
+        ):
+            if low or high:
+                query = tantivy.Query.range_query(
+                    self.schema, field, tantivy.FieldType.Date, _utc(low), _utc(high), True, high is None
+                )
+                out.append((tantivy.Occur.Must, tantivy.Query.const_score_query(query, 0.0)))
+        return out
+
+    def compile(self, query: Query, filters: Filters) -> tantivy.Query:
+        """The whole request; an empty text query with filters browses them."""
+        text = self.clauses(query.clauses)
+        parts = self.filters(filters)
+        if text is None:
+            if not query.is_empty:  # only stop words: nothing can match
+                return tantivy.Query.empty_query()
+            text = tantivy.Query.all_query()
+        if not parts:
+            return text
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), *parts])
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

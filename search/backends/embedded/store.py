@@ -1,0 +1,237 @@
+"""The embedded backend: a tantivy index on disk, no server.
+
+Layout of an index directory::
+
+    arshif.json     what built it (analysis, embedder)   -- search.index_meta
+    tantivy/        the inverted index and stored articles
+    vectors/        passage vectors (when built with an embedder)
+
+Each article is stored once, as JSON in a bytes field, so display never
+depends on what the ranking fields hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import orjson
+import tantivy
+
+from search.analysis import Analyzer
+from search.backend import BackendError, Ranked
+from search.backends.embedded.compile import Compiler
+from search.backends.embedded.schema import EXACT, TEXT_FIELDS, TOKENIZER, build_schema, whitespace_analyzer
+from search.index_meta import IndexMeta
+from search.models import Article, Facets, FacetValue, Filters, IndexStats
+from search.query import Query
+
+META_FILE = "arshif.json"
+WRITER_HEAP = 256 * 1024 * 1024
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC).replace(tzinfo=None) if value and value.tzinfo else value
+
+
+class EmbeddedBackend:
+    """Backend over a directory; ``create=True`` makes a new index there."""
+
+    name = "embedded"
+
+    def __init__(self, path: Path, meta: IndexMeta | None = None, create: bool = False) -> None:
+        self.path = Path(path)
+        meta_path = self.path / META_FILE
+        if meta_path.exists():
+            self.meta = IndexMeta.load(meta_path)
+            if meta is not None:
+                self.meta.check_compatible(meta, str(self.path))
+        elif create:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.meta = meta or IndexMeta()
+            self.meta.save(meta_path)
+        else:
+            raise BackendError(
+                f"no arshif index at {self.path}: build one with 'arshif index PATH --index {self.path}' "
+                "or point ARSHIF_INDEX at an existing one"
+            )
+        (self.path / "tantivy").mkdir(exist_ok=True)
+        self.schema = build_schema()
+        try:
+            self.index = tantivy.Index(self.schema, path=str(self.path / "tantivy"), reuse=True)
+        except (OSError, ValueError) as error:
+            raise BackendError(f"cannot open the index at {self.path}: {error}") from error
+        self.index.register_tokenizer(TOKENIZER, whitespace_analyzer())
+        self.analyzer = Analyzer(self.meta.analysis)
+        self.compiler = Compiler(self.schema, self.analyzer)
+        self._writer: tantivy.IndexWriter | None = None
+        self._searcher: tantivy.Searcher | None = None
+
+    # -- writing ---------------------------------------------------------
+
+    @property
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(WRITER_HEAP, num_threads=1)
+            except ValueError as error:
+                raise BackendError(
+                    f"cannot write to {self.path}: {error} (is another 'arshif index' running on it?)"
+                ) from error
+        return self._writer
+
+    def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> None:
+        writer = self.writer
+        now = datetime.now(UTC)
+        joined = self.analyzer.joined
+        for article in articles:
+            title_terms, title_exact = joined(article.title)
+            body_terms, body_exact = joined(article.body)
+            fields: dict[str, object] = {
+                "id": article.id,
+                "hash": article.content_hash,
+                "title": title_terms,
+                EXACT["title"]: title_exact,
+                "body": body_terms,
+                EXACT["body"]: body_exact,
+                "source": article.source,
+                "lang": article.lang,
+                "cluster": article.cluster,
+                "indexed_at": now,
+                "doc": orjson.dumps(article.model_dump(mode="json")),
+            }
+            if article.date is not None:
+                fields["date"] = _as_utc(article.date)
+            writer.delete_documents_by_term("id", article.id)
+            writer.add_document(tantivy.Document(**fields))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            self.writer.delete_documents_by_term("id", doc_id)
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._searcher = None
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # -- reading ---------------------------------------------------------
+
+    @property
+    def searcher(self) -> tantivy.Searcher:
+        if self._searcher is None:
+            self.index.reload()
+            self._searcher = self.index.searcher()
+        return self._searcher
+
+    def refresh(self) -> None:
+        """See what another process committed since this one last looked."""
+        self._searcher = None
+
+    def _by_id(self, doc_id: str) -> tantivy.DocAddress | None:
+        hits = self.searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1, count=False).hits
+        return hits[0][1] if hits else None
+
+    def unchanged(self, article: Article) -> bool:
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "id", article.id)),
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "hash", article.content_hash)),
+            ]
+        )
+        return self.searcher.search(query, 0, count=True).count > 0
+
+    def ids(self) -> set[str]:
+        """Live ids, read from the term dictionary (no stored document is loaded);
+        the filter leaves out terms whose documents were all deleted."""
+        terms = self.searcher.terms_with_prefix("id", "", filter_query=tantivy.Query.all_query())
+        return {term for term, count in terms if count > 0}
+
+    def _load(self, address: tantivy.DocAddress) -> Article:
+        return Article.model_validate(orjson.loads(self.searcher.doc(address)["doc"][0]))
+
+    def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked:
+        compiled = self.compiler.compile(query, filters)
+        searcher = self.searcher
+        if query.is_empty:  # browsing: newest first
+            result = searcher.search(compiled, limit, count=True, order_by_field="date")
+        else:
+            result = searcher.search(compiled, limit, count=True)
+        hits = [(self._id(address), float(score)) for score, address in result.hits]
+        return Ranked(hits, result.count)
+
+    def _id(self, address: tantivy.DocAddress) -> str:
+        return self._load(address).id
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> Ranked:
+        raise BackendError("this index has no vectors: rebuild it with an embedder for semantic search")
+
+    def fetch(self, ids: Sequence[str]) -> list[Article]:
+        out = []
+        for doc_id in ids:
+            address = self._by_id(doc_id)
+            if address is not None:
+                out.append(self._load(address))
+        return out
+
+    def facets(self, query: Query, filters: Filters) -> Facets:
+        compiled = self.compiler.compile(query, filters)
+        aggregations = {
+            "source": {"terms": {"field": "source", "size": 50}},
+            "lang": {"terms": {"field": "lang", "size": 10}},
+            "dates": {"date_histogram": {"field": "date", "fixed_interval": "1d"}},
+        }
+        result = self.searcher.aggregate(compiled, aggregations)
+
+        def terms(name: str) -> list[FacetValue]:
+            return [
+                FacetValue(value=b["key"], count=b["doc_count"])
+                for b in result.get(name, {}).get("buckets", [])
+                if b["key"]
+            ]
+
+        days = [
+            FacetValue(value=b.get("key_as_string", "")[:10], count=b["doc_count"])
+            for b in result.get("dates", {}).get("buckets", [])
+            if b["doc_count"]
+        ]
+        return Facets(source=terms("source"), lang=terms("lang"), date_histogram=days)
+
+    def count(self) -> int:
+        return self.searcher.num_docs
+
+    def stats(self) -> IndexStats:
+        searcher = self.searcher
+        facets = self.facets(Query(()), Filters())
+        dated = tantivy.Query.exists_query("date")
+        first = searcher.search(dated, 1, order_by_field="date", order=tantivy.Order.Asc)
+        last = searcher.search(dated, 1, order_by_field="date", order=tantivy.Order.Desc)
+
+        def date_of(result: tantivy.SearchResult) -> datetime | None:
+            return _naive(self._load(result.hits[0][1]).date) if result.hits else None
+
+        size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+        return IndexStats(
+            documents=searcher.num_docs,
+            sources={v.value: v.count for v in facets.source},
+            date_min=date_of(first),
+            date_max=date_of(last),
+            size_bytes=size,
+            analysis=self.meta.analysis.name,
+            embedder=self.meta.embedder,
+            path=str(self.path),
+        )
+
+
+__all__ = ["EmbeddedBackend", "META_FILE", "TEXT_FIELDS"]
