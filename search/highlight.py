@@ -66,8 +66,9 @@ def matched_tokens(tokens: list[Token], match: MatchSet) -> list[int]:
     return sorted(marked)
 
 
-def render(text: str, tokens: list[Token], marked: list[int], first: int, last: int) -> str:
-    """HTML for tokens ``first..last`` (inclusive), escaped, marks added."""
+def render(text: str, tokens: list[Token], marked: list[int], first: int, last: int, ellipses: bool = True) -> str:
+    """HTML for tokens ``first..last`` (inclusive), escaped, marks added;
+    ``ellipses`` says where text was cut off."""
     start, end = tokens[first].start, tokens[last].end
     out: list[str] = []
     position = start
@@ -82,6 +83,8 @@ def render(text: str, tokens: list[Token], marked: list[int], first: int, last: 
         position = token.end
     out.append(escape(text[position:end]))
     html = "".join(out)
+    if not ellipses:
+        return html
     return (ELLIPSIS if start > 0 else "") + html + (ELLIPSIS if end < len(text.rstrip()) else "")
 
 
@@ -126,5 +129,5 @@ def highlight_all(text: str, analyzer: Analyzer, match: MatchSet) -> str:
     if not tokens:
         return escape(text)
     marked = matched_tokens(tokens, match) if match else []
-    body = render(text, tokens, marked, 0, len(tokens) - 1)
-    return escape(text[: tokens[0].start]) + body.strip(ELLIPSIS) + escape(text[tokens[-1].end :])
+    body = render(text, tokens, marked, 0, len(tokens) - 1, ellipses=False)
+    return escape(text[: tokens[0].start]) + body + escape(text[tokens[-1].end :])

@@ -150,7 +150,7 @@ class EmbeddedBackend:
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "hash", article.content_hash)),
             ]
         )
-        return self.searcher.search(query, 0, count=True).count > 0
+        return self.searcher.search(query, 1, count=True).count > 0
 
     def ids(self) -> set[str]:
         """Live ids, read from the term dictionary (no stored document is loaded);
@@ -164,12 +164,13 @@ class EmbeddedBackend:
     def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked:
         compiled = self.compiler.compile(query, filters)
         searcher = self.searcher
-        if query.is_empty:  # browsing: newest first
+        if limit <= 0:  # tantivy's collectors need a limit of at least 1
+            return Ranked([], searcher.search(compiled, 1, count=True).count)
+        if query.is_empty:  # browsing: newest first, no relevance to score
             result = searcher.search(compiled, limit, count=True, order_by_field="date")
-        else:
-            result = searcher.search(compiled, limit, count=True)
-        hits = [(self._id(address), float(score)) for score, address in result.hits]
-        return Ranked(hits, result.count)
+            return Ranked([(self._id(address), 0.0) for _, address in result.hits], result.count)
+        result = searcher.search(compiled, limit, count=True)
+        return Ranked([(self._id(address), float(score)) for score, address in result.hits], result.count)
 
     def _id(self, address: tantivy.DocAddress) -> str:
         return self._load(address).id

@@ -1,0 +1,164 @@
+"""The embedded backend on a real tantivy index on disk."""
+
+from datetime import UTC, datetime
+
+import pytest
+import tantivy
+
+from search.analysis import Analyzer
+from search.backend import BackendError
+from search.backends.embedded.schema import whitespace_analyzer
+from search.backends.embedded.store import EmbeddedBackend
+from search.index_meta import IndexMeta
+from search.analysis import AnalysisConfig
+from search.models import Article, Filters
+from search.query import merge_filters, parse
+
+
+def article(id: str, body: str, **fields) -> Article:
+    return Article(id=id, body=body, content_hash=str(hash(body)), **fields)
+
+
+@pytest.fixture
+def backend(tmp_path):
+    store = EmbeddedBackend(tmp_path / "index", create=True)
+    store.upsert(
+        [
+            article("a", "اجتمع قادة الميليشيات في مدينة البوكمال", title="البوكمال", source="okaz",
+                    date=datetime(2015, 7, 21, tzinfo=UTC)),
+            article("b", "قصفت الطائرات مواقع في دير الزور والبوكمال", source="was",
+                    date=datetime(2015, 8, 2, tzinfo=UTC)),
+            article("c", "The militias met in Deir ez-Zor", source="okaz", lang="en",
+                    date=datetime(2015, 8, 9, tzinfo=UTC)),
+            article("d", "الزور في دير قديم", source="sabq"),
+        ]
+    )
+    store.commit()
+    yield store
+    store.close()
+
+
+def ids(backend, text, filters=Filters()):
+    query = parse(text)
+    return [doc_id for doc_id, _ in backend.text_search(query, merge_filters(filters, query.filters), 10).hits]
+
+
+def test_tantivy_indexes_exactly_our_terms():
+    """Parity: the tokenizer tantivy runs on our joined terms yields our terms."""
+    analyzer = Analyzer()
+    text = "قال «البُوكمَال»، لـ موقع (تلفزيون) سوريا: ٢٠٢١ Militias\u200f! ﷺ"
+    terms, exact = analyzer.joined(text)
+    tantivy_tokens = whitespace_analyzer().analyze(terms)
+    assert tantivy_tokens == analyzer.terms(text)
+    assert whitespace_analyzer().analyze(exact) == analyzer.exact_terms(text)
+
+
+def test_every_indexed_term_is_searchable(backend):
+    for term in Analyzer().terms("قصفت الطائرات مواقع في دير الزور والبوكمال"):
+        query = tantivy.Query.term_query(backend.schema, "body", term)
+        assert backend.searcher.search(query, 5).count >= 1, term
+
+
+def test_spelling_variants_give_the_same_ranked_list(backend):
+    plain = backend.text_search(parse("البوكمال"), Filters(), 10).hits
+    assert {i for i, _ in plain} == {"a", "b"}
+    for variant in ("البُوكمَال", "ألبوكمال", "البوكمـــال", "ﺍﻟﺒﻮﻛﻤﺎﻝ"):
+        assert backend.text_search(parse(variant), Filters(), 10).hits == plain
+
+
+def test_phrase_is_exact_and_ordered(backend):
+    assert ids(backend, '"دير الزور"') == ["b"]
+    assert set(ids(backend, "دير الزور")) == {"b", "d"}
+
+
+def test_phrase_is_not_stemmed(backend):
+    assert ids(backend, '"مدينة البوكمال"') == ["a"]
+    assert ids(backend, '"مدن البوكمال"') == []
+
+
+def test_must_and_must_not(backend):
+    assert ids(backend, "+البوكمال -قصفت") == ["a"]
+    assert set(ids(backend, "-البوكمال")) == {"c", "d"}
+
+
+def test_or(backend):
+    assert set(ids(backend, "+(الميليشيات OR militias)")) == {"a", "c"}
+
+
+def test_english_words_are_stemmed(backend):
+    assert ids(backend, "militia meeting") == ["c"]
+
+
+def test_field_restriction(backend):
+    assert ids(backend, "title:البوكمال") == ["a"]
+
+
+def test_filters_by_source_language_and_date(backend):
+    assert set(ids(backend, "البوكمال", Filters(sources=("okaz",)))) == {"a"}
+    assert set(ids(backend, "", Filters(langs=("en",)))) == {"c"}
+    assert set(ids(backend, "source:okaz -lang:en")) == {"a"}
+    assert set(ids(backend, "date:2015-08")) == {"b", "c"}
+    assert set(ids(backend, "date:2015-07-21")) == {"a"}
+    assert set(ids(backend, "date:<2015-08-02")) == {"a"}
+
+
+def test_filters_do_not_change_scores(backend):
+    plain = dict(backend.text_search(parse("البوكمال"), Filters(), 10).hits)
+    filtered = dict(backend.text_search(parse("البوكمال"), Filters(sources=("okaz",)), 10).hits)
+    assert filtered["a"] == pytest.approx(plain["a"])
+
+
+def test_upsert_replaces_by_id(backend):
+    backend.upsert([article("a", "نص جديد تماما")])
+    backend.commit()
+    assert backend.count() == 4
+    assert ids(backend, "البوكمال") == ["b"]
+    assert backend.fetch(["a"])[0].body == "نص جديد تماما"
+
+
+def test_delete_and_ids(backend):
+    backend.delete(["b"])
+    backend.commit()
+    assert backend.ids() == {"a", "c", "d"}
+    assert backend.fetch(["b", "a"])[0].id == "a"
+
+
+def test_unchanged_compares_content_hash(backend):
+    (stored,) = backend.fetch(["a"])
+    assert backend.unchanged(stored)
+    assert not backend.unchanged(stored.model_copy(update={"content_hash": "other"}))
+
+
+def test_facets_count_sources_languages_and_days(backend):
+    facets = backend.facets(parse("البوكمال OR militias"), Filters())
+    assert {(f.value, f.count) for f in facets.source} == {("okaz", 2), ("was", 1)}
+    assert {(f.value, f.count) for f in facets.lang} == {("ar", 2), ("en", 1)}
+    assert [(f.value, f.count) for f in facets.date_histogram] == [
+        ("2015-07-21", 1), ("2015-08-02", 1), ("2015-08-09", 1)
+    ]
+
+
+def test_stats(backend):
+    stats = backend.stats()
+    assert stats.documents == 4
+    assert stats.sources == {"okaz": 2, "was": 1, "sabq": 1}
+    assert stats.date_min.date().isoformat() == "2015-07-21"
+    assert stats.date_max.date().isoformat() == "2015-08-09"
+    assert stats.size_bytes > 0
+
+
+def test_reopening_keeps_everything(backend, tmp_path):
+    backend.close()
+    again = EmbeddedBackend(tmp_path / "index")
+    assert again.count() == 4
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(BackendError, match="no arshif index at .*arshif index"):
+        EmbeddedBackend(tmp_path / "nothing")
+
+
+def test_index_built_with_other_analysis_is_refused(tmp_path):
+    EmbeddedBackend(tmp_path / "i", IndexMeta(analysis=AnalysisConfig(stemmer="snowball")), create=True)
+    with pytest.raises(BackendError, match="Rebuild it"):
+        EmbeddedBackend(tmp_path / "i", IndexMeta())
