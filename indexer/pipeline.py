@@ -21,7 +21,7 @@ from indexer.records import Reject
 from search.backend import Backend
 from search.models import Article
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 
 
 @dataclass

@@ -13,6 +13,7 @@ pass plus dictionary look-ups per article.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from search.analysis import stopwords
 from search.analysis.normalize import normalize
 from search.analysis.stem import ARABIC_STEMMERS, english
-from search.analysis.tokenize import spans, words
+from search.analysis.tokenize import WORD, words
 
 # Bump when a rule changes what terms a text yields: indexes built with
 # another version must be rebuilt.
@@ -46,9 +47,9 @@ class AnalysisConfig(BaseModel):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the original text: its span, exact form and ranking term."""
+class Token(NamedTuple):
+    """A word of the original text: its span, exact form and ranking term.
+    (A named tuple: snippets build thousands per article, and tuples are cheapest.)"""
 
     start: int
     end: int
@@ -106,13 +107,22 @@ class Analyzer:
             self._cache[raw] = cached
         return cached
 
+    def word_pairs(self, text: str) -> list[tuple[str, str | None]]:
+        """``(exact, term)`` for every word of ``text``: for query building."""
+        return [pair for raw in words(text) for pair in self.word(raw)]
+
     def tokens(self, text: str) -> list[Token]:
-        """Every word with its span in ``text``: for highlighting."""
-        return [
-            Token(start, end, exact, term)
-            for start, end, raw in spans(text)
-            for exact, term in self.word(raw)
-        ]
+        """Every word with its span in ``text``: for highlighting (a hot path
+        at query time, hence the local names)."""
+        cache, word = self._cache, self.word
+        out: list[Token] = []
+        append = out.append
+        for match in WORD.finditer(text):
+            raw = match.group()
+            start, end = match.span()
+            for exact, term in cache.get(raw) or word(raw):
+                append(Token(start, end, exact, term))
+        return out
 
     def terms(self, text: str) -> list[str]:
         """Ranking terms (stemmed, no stop words)."""

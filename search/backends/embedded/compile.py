@@ -3,10 +3,18 @@
 Words become term queries on the stemmed fields, phrases become phrase
 queries on the unstemmed ``*_exact`` fields; both search title and body
 unless a field was named. Filters never add to the score.
+
+Two score bonuses, chosen by measurement on the dev archive (docs/benchmarks.md),
+never change which documents match:
+
+* a word spelled as in the query (its unstemmed form) counts a little extra;
+* consecutive query words found near each other (within ``PROXIMITY_SLOP``)
+  count extra, which is what a known headline or a name looks like.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import tantivy
@@ -15,6 +23,10 @@ from search.analysis import Analyzer
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS
 from search.models import Filters
 from search.query import Clause, Group, Occur, Phrase, Query, Word
+
+EXACT_BOOST = 0.2
+PROXIMITY_BOOST = 0.3
+PROXIMITY_SLOP = 2
 
 _OCCUR = {Occur.should: tantivy.Occur.Should, Occur.must: tantivy.Occur.Must, Occur.must_not: tantivy.Occur.MustNot}
 
@@ -34,8 +46,25 @@ class Compiler:
 
     def word(self, node: Word) -> tantivy.Query | None:
         fields = (node.field,) if node.field else TEXT_FIELDS
-        terms = self.analyzer.terms(node.text)
-        return _any([tantivy.Query.term_query(self.schema, f, t) for t in terms for f in fields])
+        pairs = [pair for pair in self.analyzer.word_pairs(node.text) if pair[1]]
+        stemmed = [tantivy.Query.term_query(self.schema, f, term) for _, term in pairs for f in fields]
+        exact = [
+            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, EXACT[f], word), EXACT_BOOST)
+            for word, _ in pairs
+            for f in fields
+        ]
+        return _any(stemmed + exact)
+
+    def proximity(self, clauses: tuple[Clause, ...]) -> list[tantivy.Query]:
+        """Bonus for each pair of consecutive query words found close together."""
+        bonus = []
+        for field_name, texts in _word_runs(clauses):
+            words = self.analyzer.exact_terms(" ".join(texts))
+            for first, second in zip(words, words[1:]):
+                for f in (field_name,) if field_name else TEXT_FIELDS:
+                    phrase = tantivy.Query.phrase_query(self.schema, EXACT[f], [first, second], PROXIMITY_SLOP)
+                    bonus.append(tantivy.Query.boost_query(phrase, PROXIMITY_BOOST))
+        return bonus
 
     def phrase(self, node: Phrase) -> tantivy.Query | None:
         fields = (node.field,) if node.field else TEXT_FIELDS
@@ -98,9 +127,28 @@ class Compiler:
             if not query.is_empty:  # only stop words: nothing can match
                 return tantivy.Query.empty_query()
             text = tantivy.Query.all_query()
+        else:
+            parts += [(tantivy.Occur.Should, q) for q in self.proximity(query.clauses)]
         if not parts:
             return text
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), *parts])
+
+
+def _word_runs(clauses: tuple[Clause, ...]) -> Iterator[tuple[str | None, list[str]]]:
+    """Maximal runs of consecutive wanted words of one field, in query order."""
+    run: list[str] = []
+    field: str | None = None
+    for clause in clauses:
+        node = clause.node
+        wanted = isinstance(node, Word) and clause.occur is not Occur.must_not
+        if run and (not wanted or node.field != field):
+            yield field, run
+            run = []
+        if wanted:
+            run.append(node.text)
+            field = node.field
+    if run:
+        yield field, run
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -22,6 +22,7 @@ import tantivy
 
 from search.analysis import Analyzer
 from search.backend import BackendError, Ranked
+from search.backends.embedded.analysis_pool import AnalysisPool
 from search.backends.embedded.compile import Compiler
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS, TOKENIZER, build_schema, whitespace_analyzer
 from search.index_meta import IndexMeta
@@ -30,6 +31,7 @@ from search.query import Query
 
 META_FILE = "arshif.json"
 WRITER_HEAP = 256 * 1024 * 1024
+LOADED_CACHE = 2_000
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -70,8 +72,12 @@ class EmbeddedBackend:
         self.index.register_tokenizer(TOKENIZER, whitespace_analyzer())
         self.analyzer = Analyzer(self.meta.analysis)
         self.compiler = Compiler(self.schema, self.analyzer)
+        self.pool = AnalysisPool(self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
         self._searcher: tantivy.Searcher | None = None
+        # Articles loaded through the current searcher: ranking loads a hit to
+        # learn its id, and the page's fetch then needs no second look-up.
+        self._loaded: dict[str, Article] = {}
 
     # -- writing ---------------------------------------------------------
 
@@ -89,10 +95,8 @@ class EmbeddedBackend:
     def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> None:
         writer = self.writer
         now = datetime.now(UTC)
-        joined = self.analyzer.joined
-        for article in articles:
-            title_terms, title_exact = joined(article.title)
-            body_terms, body_exact = joined(article.body)
+        analysed = self.pool.analyse([(a.title, a.body) for a in articles])
+        for article, (title_terms, title_exact, body_terms, body_exact) in zip(articles, analysed):
             fields: dict[str, object] = {
                 "id": article.id,
                 "hash": article.content_hash,
@@ -118,9 +122,10 @@ class EmbeddedBackend:
     def commit(self) -> None:
         if self._writer is not None:
             self._writer.commit()
-            self._searcher = None
+            self.refresh()
 
     def close(self) -> None:
+        self.pool.close()
         if self._writer is not None:
             self._writer.commit()
             self._writer.wait_merging_threads()
@@ -136,8 +141,10 @@ class EmbeddedBackend:
         return self._searcher
 
     def refresh(self) -> None:
-        """See what another process committed since this one last looked."""
+        """See what was committed since this object last looked (here or by
+        another process)."""
         self._searcher = None
+        self._loaded = {}
 
     def _by_id(self, doc_id: str) -> tantivy.DocAddress | None:
         hits = self.searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1, count=False).hits
@@ -159,7 +166,11 @@ class EmbeddedBackend:
         return {term for term, count in terms if count > 0}
 
     def _load(self, address: tantivy.DocAddress) -> Article:
-        return Article.model_validate(orjson.loads(self.searcher.doc(address)["doc"][0]))
+        article = Article.model_validate(orjson.loads(self.searcher.doc(address)["doc"][0]))
+        if len(self._loaded) >= LOADED_CACHE:
+            self._loaded.clear()
+        self._loaded[article.id] = article
+        return article
 
     def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked:
         compiled = self.compiler.compile(query, filters)
@@ -181,9 +192,12 @@ class EmbeddedBackend:
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         out = []
         for doc_id in ids:
-            address = self._by_id(doc_id)
-            if address is not None:
-                out.append(self._load(address))
+            article = self._loaded.get(doc_id)
+            if article is None:
+                address = self._by_id(doc_id)
+                article = self._load(address) if address is not None else None
+            if article is not None:
+                out.append(article)
         return out
 
     def facets(self, query: Query, filters: Filters) -> Facets:

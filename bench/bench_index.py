@@ -1,0 +1,46 @@
+"""(a) BM25 indexing throughput, end to end: ``arshif index`` on news-dev
+(read, analyse, index, commit) in a fresh process. Prints articles/s, index
+size and peak memory (the command and its worker processes).
+
+    python bench/bench_index.py [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import body_only_corpus, machine
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keep", type=Path, help="build the index here and keep it")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="arshif-bench-"))
+    corpus = body_only_corpus(work / "news-dev-body.jsonl")
+    index = args.keep or work / "index"
+    shutil.rmtree(index, ignore_errors=True)
+    command = [sys.executable, "-m", "cli.main", "index", str(corpus), "--index", str(index), "--quiet", "--no-vectors"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    seconds = time.perf_counter() - started
+    articles = sum(1 for _ in corpus.open(encoding="utf-8"))
+    size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"machine: {machine()}")
+    print(f"command: {' '.join(command[1:])}")
+    print(f"articles: {articles:,}  seconds: {seconds:.1f}  articles/s: {articles / seconds:,.0f}")
+    print(f"index size: {size / 2**20:.1f} MiB  peak RSS (largest process): {peak:.0f} MiB")
+    if not args.keep:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
