@@ -2,22 +2,25 @@
 
 Runs the product configuration, or with ``--sweep`` every analysis variant
 that docs/benchmarks.md compares (stemmer, hamza-seat folding, stop words),
-each on its own fresh index, and prints MRR@10 / Recall@10 / Recall@100 per
-query kind. Lucene's ArabicAnalyzer reference on the same task: MRR@10 0.709.
+each on its own fresh index, or with ``--ablation`` the product analysis with
+the exact-spelling and proximity bonuses switched off and on. Prints
+MRR@10 / Recall@10 / Recall@100 per query kind. Lucene's ArabicAnalyzer
+reference on the same task: MRR@10 0.709.
 
-    python bench/bench_bm25_quality.py [--sweep]
+    python -m bench.bench_bm25_quality [--sweep | --ablation]
 """
 
 from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
+from unittest.mock import patch
 
 from bench.common import body_only_corpus, known_item_metrics, load_queries, machine
 from indexer.pipeline import IndexRun, RejectsFile
 from search.analysis import AnalysisConfig
+from search.backends.embedded import compile
 from search.backends.embedded.store import EmbeddedBackend
 from search.engine import SearchService
 from search.index_meta import IndexMeta
@@ -33,24 +36,30 @@ VARIANTS = [
 ]
 
 
-def evaluate(config: AnalysisConfig, corpus: Path, work: Path) -> tuple[dict, float]:
-    backend = EmbeddedBackend(work / config.name.replace(":", "_"), IndexMeta(analysis=config), create=True)
-    IndexRun(backend, RejectsFile(work / "rejects.jsonl")).run([corpus])
-    backend.close()
+def build(config: AnalysisConfig, corpus: Path, work: Path) -> EmbeddedBackend:
+    path = work / config.name.replace(":", "_")
+    if not path.exists():
+        backend = EmbeddedBackend(path, IndexMeta(analysis=config), create=True)
+        IndexRun(backend, RejectsFile(work / "rejects.jsonl")).run([corpus])
+        backend.close()
+    return EmbeddedBackend(path)
+
+
+def evaluate(backend: EmbeddedBackend) -> dict:
     service = SearchService(backend, backend.analyzer)
     queries = load_queries()
-    started = time.perf_counter()
     runs = {
         q["qid"]: [h.id for h in service.search(SearchRequest(query=q["query"], limit=100, snippets=False,
                                                                mode=Mode.bm25)).hits]
         for q in queries
     }
-    return known_item_metrics(runs, queries), time.perf_counter() - started
+    return known_item_metrics(runs, queries)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sweep", action="store_true", help="compare every analysis variant")
+    parser.add_argument("--ablation", action="store_true", help="switch the ranking bonuses off and on")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="arshif-quality-") as tmp:
         work = Path(tmp)
@@ -58,11 +67,21 @@ def main() -> None:
         print(f"machine: {machine()}; corpus: news-dev bodies only; queries: queries-dev.jsonl (600)")
         print("| analysis | kind | MRR@10 | R@10 | R@100 |")
         print("| --- | --- | ---: | ---: | ---: |")
+        if args.ablation:
+            backend = build(VARIANTS[0], corpus, work)
+            for exact, proximity in ((0.0, 0.0), (compile.EXACT_BOOST, 0.0), (0.0, compile.PROXIMITY_BOOST),
+                                     (compile.EXACT_BOOST, compile.PROXIMITY_BOOST)):
+                with patch.multiple(compile, EXACT_BOOST=exact, PROXIMITY_BOOST=proximity):
+                    report(f"exact bonus {exact}, proximity bonus {proximity}", evaluate(backend))
+            return
         for config in VARIANTS if args.sweep else VARIANTS[:1]:
-            metrics, seconds = evaluate(config, corpus, work)
-            for kind in ("title", "perturbed", "all"):
-                m = metrics[kind]
-                print(f"| {config.name} | {kind} | {m['MRR@10']:.4f} | {m['R@10']:.4f} | {m['R@100']:.4f} |")
+            report(config.name, evaluate(build(config, corpus, work)))
+
+
+def report(name: str, metrics: dict) -> None:
+    for kind in ("title", "perturbed", "all"):
+        m = metrics[kind]
+        print(f"| {name} | {kind} | {m['MRR@10']:.4f} | {m['R@10']:.4f} | {m['R@100']:.4f} |")
 
 
 if __name__ == "__main__":

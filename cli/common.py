@@ -19,7 +19,7 @@ IndexOption = Annotated[
     typer.Option(
         "--index",
         "-i",
-        help="Index directory [env ARSHIF_INDEX; default ~/.local/share/arshif/index].",
+        help="Index directory (env ARSHIF_INDEX; default ~/.local/share/arshif/index).",
         show_default=False,
     ),
 ]

@@ -1,5 +1,6 @@
 """The embedded backend on a real tantivy index on disk."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -162,3 +163,14 @@ def test_index_built_with_other_analysis_is_refused(tmp_path):
     EmbeddedBackend(tmp_path / "i", IndexMeta(analysis=AnalysisConfig(stemmer="snowball")), create=True)
     with pytest.raises(BackendError, match="Rebuild it"):
         EmbeddedBackend(tmp_path / "i", IndexMeta())
+
+
+def test_a_long_lived_reader_sees_later_commits(backend, tmp_path):
+    reader = EmbeddedBackend(tmp_path / "index")
+    assert reader.count() == 4
+    backend.upsert([article("e", "خبر جديد")])
+    backend.commit()
+    deadline = time.monotonic() + 10
+    while reader.count() != 5 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert reader.count() == 5

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import time
+
 import numpy as np
 import orjson
 import tantivy
@@ -32,6 +34,7 @@ from search.query import Query
 META_FILE = "arshif.json"
 WRITER_HEAP = 256 * 1024 * 1024
 LOADED_CACHE = 2_000
+SEARCHER_TTL = 1.0
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -75,6 +78,7 @@ class EmbeddedBackend:
         self.pool = AnalysisPool(self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
         self._searcher: tantivy.Searcher | None = None
+        self._searcher_since = 0.0
         # Articles loaded through the current searcher: ranking loads a hit to
         # learn its id, and the page's fetch then needs no second look-up.
         self._loaded: dict[str, Article] = {}
@@ -135,9 +139,15 @@ class EmbeddedBackend:
 
     @property
     def searcher(self) -> tantivy.Searcher:
-        if self._searcher is None:
-            self.index.reload()
+        """The current searcher, taken anew at most every SEARCHER_TTL seconds so
+        that a long-running server sees what an indexer commits meanwhile."""
+        now = time.monotonic()
+        if self._searcher is None or now - self._searcher_since > SEARCHER_TTL:
+            if self._searcher is None:
+                self.index.reload()
             self._searcher = self.index.searcher()
+            self._searcher_since = now
+            self._loaded = {}
         return self._searcher
 
     def refresh(self) -> None:
