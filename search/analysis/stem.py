@@ -14,43 +14,38 @@ from collections.abc import Callable
 
 import Stemmer
 
-# Lucene ArabicStemmer (Larkey, Ballesteros & Connell, "Light10"-style), in
+# Lucene ArabicStemmer (Larkey, Ballesteros & Connell's light stemming), in
 # normalized spelling: ة is written ه and ى is written ي.
 _LUCENE_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
-_LUCENE_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+_ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
-# Light10 adds the bare conjunction/preposition prefixes and removes suffixes
-# repeatedly while the word stays long enough.
-_LIGHT10_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
-_LIGHT10_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+def _strip_prefix(word: str, prefixes: tuple[str, ...]) -> str:
+    """Remove the first matching prefix that leaves two letters (three for و)."""
+    for prefix in prefixes:
+        minimum = 4 if len(prefix) == 1 else len(prefix) + 2
+        if len(word) >= minimum and word.startswith(prefix):
+            return word[len(prefix) :]
+    return word
+
+
+def _strip_suffixes(word: str) -> str:
+    """Remove each suffix once, in order, while two letters remain."""
+    for suffix in _SUFFIXES:
+        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+    return word
 
 
 def lucene_light(word: str) -> str:
-    """Lucene's ``ArabicStemmer``: one prefix, then each suffix once, in order."""
-    for prefix in _LUCENE_PREFIXES:
-        minimum = 4 if len(prefix) == 1 else len(prefix) + 2
-        if len(word) >= minimum and word.startswith(prefix):
-            word = word[len(prefix) :]
-            break
-    for suffix in _LUCENE_SUFFIXES:
-        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-    return word
+    """Lucene's ``ArabicStemmer``: one prefix (the article forms or و), then suffixes."""
+    return _strip_suffixes(_strip_prefix(word, _LUCENE_PREFIXES))
 
 
 def light10(word: str) -> str:
-    """Larkey's Light10: strip a leading و, one article prefix, then suffixes
-    while at least two letters remain."""
-    if len(word) > 3 and word.startswith("و"):
-        word = word[1:]
-    for prefix in _LIGHT10_PREFIXES:
-        if len(word) >= len(prefix) + 2 and word.startswith(prefix):
-            word = word[len(prefix) :]
-            break
-    for suffix in _LIGHT10_SUFFIXES:
-        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-    return word
+    """Larkey's Light10: a leading و, then one article prefix, then suffixes."""
+    return _strip_suffixes(_strip_prefix(_strip_prefix(word, ("و",)), _ARTICLE_PREFIXES))
 
 
 _snowball_arabic = Stemmer.Stemmer("arabic")
