@@ -168,7 +168,7 @@ class EmbeddedBackend:
             result = searcher.search(compiled, limit, count=True, order_by_field="date")
         else:
             result = searcher.search(compiled, limit, count=True)
-        hits = [(self._id(address), float(score)) for score, address in result.hits]
+        hits = [(self._id(address), float(score or 0.0)) for score, address in result.hits]  # undated: None when browsing
         return Ranked(hits, result.count)
 
     def _id(self, address: tantivy.DocAddress) -> str:
