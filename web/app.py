@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from search.backend import Backend
@@ -64,6 +64,7 @@ def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQ
     for module in (search, export, documents, saved_queries, health, feeds, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
     if htmx is not None:
         app.add_api_route("/vendor/htmx.min.js", lambda: FileResponse(htmx, media_type="text/javascript"), include_in_schema=False)
     return app
