@@ -4,7 +4,7 @@ The server (uvicorn + ``web.create_app``) runs in its own process on a
 loopback port; the clients run in another process, so client work does not
 steal the server's interpreter. Queries are the dev queries' texts, cycled.
 
-    python bench/bench_web.py [--index DIR] [--seconds 30] [--clients 8] [--mode bm25]
+    python bench/bench_web.py [--index DIR] [--seconds 30] [--clients 8] [--workers 1] [--mode bm25]
 
 Without ``--index`` (or when DIR holds no index) the index is built first
 from ../shared/data/news-dev.jsonl.gz with the real indexer pipeline.
@@ -49,13 +49,16 @@ def build_index(index: Path) -> None:
     print(f"indexed {summary.indexed:,} articles in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def serve(index: str, port: int) -> None:
+def serve(index: str, port: int, workers: int) -> None:
+    """What ``arshif serve --workers N`` runs."""
+    import os
+
     import uvicorn
 
-    from search.config import Settings
-    from web import create_app
-
-    uvicorn.run(create_app(Settings(index=Path(index))), host="127.0.0.1", port=port, log_level="warning")
+    os.environ["ARSHIF_INDEX"] = index
+    uvicorn.run(
+        "web.app:app_from_environment", factory=True, workers=workers, host="127.0.0.1", port=port, log_level="warning"
+    )
 
 
 def clients(base: str, queries: list[str], mode: str | None, count: int, seconds: float, out) -> None:
@@ -122,6 +125,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="index directory (built from news-dev when empty)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (arshif serve --workers)")
     parser.add_argument("--mode", choices=["bm25", "semantic", "hybrid"], help="default: the index's best")
     args = parser.parse_args()
     if not NEWS.exists() or not QUERIES.exists():
@@ -132,7 +136,7 @@ def main() -> None:
     queries = [orjson.loads(line)["query"] for line in QUERIES.read_bytes().splitlines() if line.strip()]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = mp.Process(target=serve, args=(str(index), port), daemon=True)
+    server = mp.Process(target=serve, args=(str(index), port, args.workers))
     server.start()
     try:
         wait_ready(base)
@@ -144,7 +148,7 @@ def main() -> None:
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
     print(f"index: {index}  queries: {QUERIES.name} ({len(queries)})  mode: {args.mode or 'default'}")
-    print(f"clients: {args.clients}  duration: {args.seconds:.0f} s  requests: {len(latencies):,}  errors: {errors}")
+    print(f"server workers: {args.workers}  clients: {args.clients}  duration: {args.seconds:.0f} s  requests: {len(latencies):,}  errors: {errors}")
     print(f"throughput: {len(latencies) / args.seconds:.1f} req/s")
     print(f"latency ms: p50 {q[49]:.1f}  p95 {q[94]:.1f}  p99 {q[98]:.1f}  max {latencies[-1]:.1f}")
 

@@ -15,8 +15,13 @@ def serve(
     index: IndexOption = None,
     host: Annotated[str | None, typer.Option(help="Address to bind [env ARSHIF_HOST; default 127.0.0.1].")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port [env ARSHIF_PORT; default 8000].")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes; more use more cores (each opens the index).")
+    ] = 1,
 ) -> None:
     """Serve the search pages and the JSON API (/api/v1, docs at /docs)."""
+    import os
+
     import uvicorn
 
     from web import create_app
@@ -39,4 +44,15 @@ def serve(
     if not app.state.htmx_available:
         err.print("note: htmx not installed (npm ci --prefix web/vendor): pages work as plain forms")
     err.print(f"arshif: serving {settings.index} on http://{settings.host}:{settings.port}/ (API: /api/v1, docs: /docs)")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        return
+    os.environ.update({"ARSHIF_INDEX": str(settings.index), "ARSHIF_HOST": settings.host})
+    uvicorn.run(
+        "web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+    )

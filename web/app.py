@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from search.backend import Backend
 from search.backends import open_embedded, open_embedded_saved_queries
-from search.config import Settings
+from search.config import Settings, load_settings
 from search.saved import SavedQueryStore
 from web import errors
 from web.deps import AppState
@@ -68,3 +68,9 @@ def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQ
     if htmx is not None:
         app.add_api_route("/vendor/htmx.min.js", lambda: FileResponse(htmx, media_type="text/javascript"), include_in_schema=False)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn worker processes (``--workers``): each builds its
+    own app from the ``ARSHIF_*`` environment ``arshif serve`` exported."""
+    return create_app(load_settings())
