@@ -154,3 +154,25 @@ def test_hostile_articles_stay_inert(page, site):
         assert page.locator("a[href^='javascript']").count() == 0
     assert "<script>" in page.locator("article h1").inner_text()  # shown as text
     assert page.dialogs == [] and errors == []
+
+
+def test_everything_works_as_plain_forms_without_javascript(browser, site):
+    base, _ = site
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(base + "/")
+        page.locator("#q").fill(ARABIC)
+        page.locator("#q").press("Enter")
+        page.wait_for_selector(".hit mark")
+        assert params(page)["q"] == [ARABIC] and page.locator("li.hit").count() == 6
+        page.locator("#search-form input[name=source][value=samples]").check()
+        page.locator("#search-form .bar button[type=submit]").click()
+        page.wait_for_url(lambda url: "source=samples" in url)
+        assert set(page.locator("li.hit .source").all_inner_texts()) == {"samples"}
+        page.locator("#save-name").fill("بلا جافاسكربت")
+        page.locator("#save-form button[type=submit]").click()
+        page.wait_for_url("**/saved-queries")
+        assert page.locator("li.saved", has_text="بلا جافاسكربت").count() == 1
+    finally:
+        context.close()
