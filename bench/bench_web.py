@@ -148,7 +148,8 @@ def main() -> None:
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
     print(f"index: {index}  queries: {QUERIES.name} ({len(queries)})  mode: {args.mode or 'default'}")
-    print(f"server workers: {args.workers}  clients: {args.clients}  duration: {args.seconds:.0f} s  requests: {len(latencies):,}  errors: {errors}")
+    print(f"server workers: {args.workers}  clients: {args.clients}  duration: {args.seconds:.0f} s")
+    print(f"requests: {len(latencies):,}  errors: {errors}")
     print(f"throughput: {len(latencies) / args.seconds:.1f} req/s")
     print(f"latency ms: p50 {q[49]:.1f}  p95 {q[94]:.1f}  p99 {q[98]:.1f}  max {latencies[-1]:.1f}")
 

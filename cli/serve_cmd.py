@@ -43,7 +43,9 @@ def serve(
         err.print("note: ARSHIF_API_TOKEN is set: writes need 'Authorization: Bearer $ARSHIF_API_TOKEN'")
     if not app.state.htmx_available:
         err.print("note: htmx not installed (npm ci --prefix web/vendor): pages work as plain forms")
-    err.print(f"arshif: serving {settings.index} on http://{settings.host}:{settings.port}/ (API: /api/v1, docs: /docs)")
+    err.print(
+        f"arshif: serving {settings.index} on http://{settings.host}:{settings.port}/ (API: /api/v1, docs: /docs)"
+    )
     if workers == 1:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
         return

@@ -49,8 +49,15 @@ def test_delete_and_mark_checked(tmp_path):
 
 @pytest.mark.parametrize(
     "data",
-    [{"name": ""}, {"name": "   "}, {"name": "x" * 201}, {"name": "a", "q": "x" * 1001}, {"name": "a", "extra": 1},
-     {"name": "a", "mode": "fuzzy"}, {"name": "a", "filters": {"date_from": "soon"}}],
+    [
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x" * 201},
+        {"name": "a", "q": "x" * 1001},
+        {"name": "a", "extra": 1},
+        {"name": "a", "mode": "fuzzy"},
+        {"name": "a", "filters": {"date_from": "soon"}},
+    ],
 )
 def test_bad_input_is_rejected_by_the_models(data):
     with pytest.raises(ValidationError):

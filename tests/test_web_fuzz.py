@@ -13,8 +13,10 @@ from web import create_app
 
 QUERY_ALPHABET = st.sampled_from(list('أبتجدرسعقلمنهوي "()+-:*ORAND title source date lang 2015-07 .. >=<\\\x00\u200f'))
 TEXT = st.one_of(st.text(max_size=40), st.text(QUERY_ALPHABET, max_size=40))
-VALUE = st.one_of(TEXT, st.integers(-10**6, 10**6).map(str), st.dates().map(str), st.just(""))
-PARAM = st.sampled_from(["q", "mode", "source", "lang", "date_from", "date_to", "page", "size", "explain", "limit", "new"])
+VALUE = st.one_of(TEXT, st.integers(-(10**6), 10**6).map(str), st.dates().map(str), st.just(""))
+PARAM = st.sampled_from(
+    ["q", "mode", "source", "lang", "date_from", "date_to", "page", "size", "explain", "limit", "new"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,18 @@ def test_pages_never_fail_with_500(client, q, params):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.dictionaries(st.sampled_from(["name", "q", "mode", "filters", "x"]), st.one_of(TEXT, st.none(), st.integers(), st.dictionaries(st.sampled_from(["source", "date_from", "lang"]), VALUE, max_size=2)), max_size=4))
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["name", "q", "mode", "filters", "x"]),
+        st.one_of(
+            TEXT,
+            st.none(),
+            st.integers(),
+            st.dictionaries(st.sampled_from(["source", "date_from", "lang"]), VALUE, max_size=2),
+        ),
+        max_size=4,
+    )
+)
 def test_saved_query_bodies_never_fail_with_500(client, body):
     response = client.post("/api/v1/saved-queries", json=body)
     check(response)

@@ -52,7 +52,10 @@ def test_lifecycle_create_list_read_update_delete(client):
 
 def test_new_true_returns_only_articles_indexed_since_last_check(client, index, tmp_path):
     saved = create(client)
-    assert client.get(f"/api/v1/saved-queries/{saved['id']}/results", params={"new": "true"}).json()["results"]["total"] == 0
+    assert (
+        client.get(f"/api/v1/saved-queries/{saved['id']}/results", params={"new": "true"}).json()["results"]["total"]
+        == 0
+    )
     time.sleep(1.1)  # indexed_at and last_checked compare at tantivy's one-second date precision
     index_records(index, generated(count=10, prefix="late"), tmp_path / "late")
     listed = client.get("/api/v1/saved-queries").json()["items"][0]
@@ -83,9 +86,7 @@ def test_create_validation_names_the_field(client, body, status, names):
 
 
 def test_api_writes_need_a_json_body(client):
-    response = client.post(
-        "/api/v1/saved-queries", content='{"name": "a"}', headers={"content-type": "text/plain"}
-    )
+    response = client.post("/api/v1/saved-queries", content='{"name": "a"}', headers={"content-type": "text/plain"})
     assert response.status_code == 422 and client.get("/api/v1/saved-queries").json()["items"] == []
 
 
@@ -115,7 +116,15 @@ def csrf_of(page: str) -> str:
 def test_page_forms_save_rename_delete_with_csrf(client):
     page = client.get("/", params={"q": "أمطار", "source": "okaz"}).text
     token = csrf_of(page)
-    form = {"name": "مطر", "q": "أمطار", "source": "okaz", "mode": "", "date_from": "", "date_to": "2015-12-31", "csrf": token}
+    form = {
+        "name": "مطر",
+        "q": "أمطار",
+        "source": "okaz",
+        "mode": "",
+        "date_from": "",
+        "date_to": "2015-12-31",
+        "csrf": token,
+    }
     response = client.post("/saved-queries", data=form, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/saved-queries"
     saved = client.get("/api/v1/saved-queries").json()["items"][0]

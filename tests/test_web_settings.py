@@ -26,8 +26,17 @@ def test_web_settings_come_from_the_environment(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True), ("127.1.2.3", True),
-     ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False), ("::", False)],
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("127.1.2.3", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("example.org", False),
+        ("::", False),
+    ],
 )
 def test_loopback_detection(host, loopback):
     assert is_loopback(host) is loopback

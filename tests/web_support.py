@@ -53,10 +53,28 @@ def generated(count: int = 30, start: datetime = datetime(2015, 6, 1), prefix: s
                 "lang": "ar",
             }
         )
-    records.append({"id": f"{prefix}-en-1", "title": "Oil prices rise", "body": "Oil prices rose after the output cut.",
-                    "date": "2015-07-02", "source": "reuters", "url": "https://example.org/en/1", "lang": "en"})
-    records.append({"id": f"{prefix}-xss", "title": XSS_TITLE, "body": XSS_BODY, "date": "2015-07-10",
-                    "source": "okaz", "url": XSS_URL, "lang": "ar"})
+    records.append(
+        {
+            "id": f"{prefix}-en-1",
+            "title": "Oil prices rise",
+            "body": "Oil prices rose after the output cut.",
+            "date": "2015-07-02",
+            "source": "reuters",
+            "url": "https://example.org/en/1",
+            "lang": "en",
+        }
+    )
+    records.append(
+        {
+            "id": f"{prefix}-xss",
+            "title": XSS_TITLE,
+            "body": XSS_BODY,
+            "date": "2015-07-10",
+            "source": "okaz",
+            "url": XSS_URL,
+            "lang": "ar",
+        }
+    )
     return records
 
 
@@ -81,8 +99,15 @@ def add_cluster(index: Path) -> list[str]:
     ids = [f"dup-{i}" for i in range(3)]
     backend.upsert(
         [
-            Article(id=doc_id, title=f"{base[0][:60]} - نسخة {i}", body="\n".join(base[1:]), date=datetime(2015, 8, 20 + i),
-                    source=SOURCES[i], url=f"https://example.org/dup/{i}", cluster=CLUSTER)
+            Article(
+                id=doc_id,
+                title=f"{base[0][:60]} - نسخة {i}",
+                body="\n".join(base[1:]),
+                date=datetime(2015, 8, 20 + i),
+                source=SOURCES[i],
+                url=f"https://example.org/dup/{i}",
+                cluster=CLUSTER,
+            )
             for i, doc_id in enumerate(ids)
         ]
     )

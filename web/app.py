@@ -66,7 +66,9 @@ def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQ
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
     if htmx is not None:
-        app.add_api_route("/vendor/htmx.min.js", lambda: FileResponse(htmx, media_type="text/javascript"), include_in_schema=False)
+        app.add_api_route(
+            "/vendor/htmx.min.js", lambda: FileResponse(htmx, media_type="text/javascript"), include_in_schema=False
+        )
     return app
 
 

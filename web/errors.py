@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from pydantic import ValidationError
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search.backend import BackendError
@@ -93,5 +93,13 @@ def install(app: FastAPI, render_page_error) -> None:
             return JSONResponse(error_payload(status, message), status_code=status, headers=headers)
         return render_page_error(request, status, message)
 
-    for kind in (ApiError, RequestValidationError, ValidationError, QuerySyntaxError, StarletteHTTPException, BackendError, Exception):
+    for kind in (
+        ApiError,
+        RequestValidationError,
+        ValidationError,
+        QuerySyntaxError,
+        StarletteHTTPException,
+        BackendError,
+        Exception,
+    ):
         app.add_exception_handler(kind, handle)

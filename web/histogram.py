@@ -81,5 +81,15 @@ def build(buckets: list[DateBucket]) -> Histogram | None:
     bars = []
     for i, ((first, last), count) in enumerate(ordered):
         height = max(2.0, HEIGHT * count / tallest)
-        bars.append(Bar(first, last, count, round(i * slot, 2), round(HEIGHT - height, 2), round(max(slot - GAP, 1), 2), round(height, 2)))
+        bars.append(
+            Bar(
+                first,
+                last,
+                count,
+                round(i * slot, 2),
+                round(HEIGHT - height, 2),
+                round(max(slot - GAP, 1), 2),
+                round(height, 2),
+            )
+        )
     return Histogram(bars=bars, unit=unit)

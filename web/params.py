@@ -122,7 +122,9 @@ Size = Annotated[int, Query(ge=1, le=MAX_SIZE, description="results per page, 1-
 
 def search_params(
     q: Q = "",
-    mode: Annotated[Mode | None, Blank, Query(description="bm25, semantic or hybrid; default: the index's best")] = None,
+    mode: Annotated[
+        Mode | None, Blank, Query(description="bm25, semantic or hybrid; default: the index's best")
+    ] = None,
     source: Sources = [],  # noqa: B006 - FastAPI copies defaults
     lang: Langs = [],  # noqa: B006
     date_from: DateFrom = None,
@@ -135,6 +137,13 @@ def search_params(
     check_window(page, size)
     check_dates(date_from, date_to)
     return SearchParams(
-        q=q, mode=mode, source=source, lang=lang, date_from=date_from, date_to=date_to, page=page, size=size,
+        q=q,
+        mode=mode,
+        source=source,
+        lang=lang,
+        date_from=date_from,
+        date_to=date_to,
+        page=page,
+        size=size,
         explain=explain,
     )

@@ -155,7 +155,9 @@ def _cluster(state: AppState, article: Article) -> ClusterDetail | None:
         return None
     ranked = state.backend.cluster(article.cluster, MAX_MEMBERS + 1)
     others = [doc_id for doc_id, _ in ranked.hits if doc_id != article.id][:MAX_MEMBERS]
-    members = [Member(**a.model_dump(include={"id", "title", "date", "source", "url"})) for a in state.backend.fetch(others)]
+    members = [
+        Member(**a.model_dump(include={"id", "title", "date", "source", "url"})) for a in state.backend.fetch(others)
+    ]
     return ClusterDetail(id=article.cluster, size=ranked.total, members=members)
 
 

@@ -15,7 +15,15 @@ from search.saved import SavedQueryCreate, SavedQueryUpdate
 from web.deps import ApiWrite, State
 from web.errors import NotFound
 from web.params import Page, Size, check_window
-from web.payloads import SavedQueryPublic, SavedResultsPayload, check_mode, check_query, public, saved_or_404, saved_results
+from web.payloads import (
+    SavedQueryPublic,
+    SavedResultsPayload,
+    check_mode,
+    check_query,
+    public,
+    saved_or_404,
+    saved_results,
+)
 
 router = APIRouter(prefix="/api/v1/saved-queries", tags=["saved queries"])
 

@@ -168,7 +168,8 @@ class EmbeddedBackend:
             result = searcher.search(compiled, limit, count=True, order_by_field="date")
         else:
             result = searcher.search(compiled, limit, count=True)
-        hits = [(self._id(address), float(score or 0.0)) for score, address in result.hits]  # undated: None when browsing
+        # browsing by date gives undated articles no score (None)
+        hits = [(self._id(address), float(score or 0.0)) for score, address in result.hits]
         return Ranked(hits, result.count)
 
     def _id(self, address: tantivy.DocAddress) -> str:
