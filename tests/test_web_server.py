@@ -58,6 +58,7 @@ def test_streamed_export_over_http(server):
 
 def test_saved_query_sees_articles_indexed_by_another_writer(server):
     client, index, root = server
+    time.sleep(1.1)  # "new" starts at the second of the check: leave the fixture's second
     saved = client.post("/api/v1/saved-queries", json={"name": "نفط", "q": "النفط"}).json()
     assert (
         client.get(f"/api/v1/saved-queries/{saved['id']}/results", params={"new": "true"}).json()["results"]["total"]
@@ -65,7 +66,7 @@ def test_saved_query_sees_articles_indexed_by_another_writer(server):
     )
     time.sleep(1.1)  # second precision of indexed_at
     index_records(index, generated(count=5, prefix="http"), root / "more")  # its own backend, like 'arshif index'
-    time.sleep(1.1)  # the server looks for new commits at most once a second
+    time.sleep(1.1)  # the server looks for new commits at most once a second; also leaves indexing's second
     fresh = client.get(f"/api/v1/saved-queries/{saved['id']}/results", params={"new": "true"}).json()
     assert {h["id"] for h in fresh["results"]["hits"]} == {"http-002"}
     assert (

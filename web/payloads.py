@@ -161,11 +161,18 @@ def _cluster(state: AppState, article: Article) -> ClusterDetail | None:
     return ClusterDetail(id=article.cluster, size=ranked.total, members=members)
 
 
+def since(saved: SavedQuery) -> datetime:
+    """The lower bound for "new": the last check rounded down to the second,
+    because the index stores ``indexed_at`` to the second. An article indexed
+    in the same second as a check may be shown twice, never missed."""
+    return saved.last_checked.replace(microsecond=0)
+
+
 def new_count(state: AppState, saved: SavedQuery) -> int:
     """How many matching articles were indexed after the last check (lenient
     parsing: a stored query never makes a listing fail)."""
     params = SearchParams.from_saved(saved.q, None, saved.filters, 1, 1)
-    request = params.request(facets=False, indexed_after=saved.last_checked).model_copy(
+    request = params.request(facets=False, indexed_after=since(saved)).model_copy(
         update={"limit": 1, "snippets": False}
     )
     return state.pages.search(request).total
@@ -196,7 +203,7 @@ def saved_results(state: AppState, query_id: str, page: int, size: int, new_only
     saved = saved_or_404(state, query_id)
     started = utc_now()
     params = SearchParams.from_saved(saved.q, saved.mode, saved.filters, page, size)
-    results = run_search(state, params, strict=False, indexed_after=saved.last_checked if new_only else None)
+    results = run_search(state, params, strict=False, indexed_after=since(saved) if new_only else None)
     if new_only:
         saved = state.saved.mark_checked(query_id, started) or saved
     return SavedResultsPayload(saved_query=public(state, saved), new_only=new_only, results=results)
