@@ -67,3 +67,19 @@ def test_saved_query_bodies_never_fail_with_500(client, body):
         check(client.get(f"/api/v1/saved-queries/{response.json()['id']}/results", params={"new": "true"}))
         check(client.get(f"/saved-queries/{response.json()['id']}/feed.atom"))
         check(client.delete(f"/api/v1/saved-queries/{response.json()['id']}"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc_id=st.text(min_size=1, max_size=30).filter(lambda s: s not in (".", "..")))
+def test_any_id_in_a_path_is_answered_without_500(client, doc_id):
+    from urllib.parse import quote
+
+    quoted = quote(doc_id, safe="")
+    for path in (
+        f"/documents/{quoted}",
+        f"/api/v1/documents/{quoted}",
+        f"/saved-queries/{quoted}",
+        f"/api/v1/saved-queries/{quoted}/results",
+        f"/saved-queries/{quoted}/feed.atom",
+    ):
+        check(client.get(path))

@@ -9,7 +9,7 @@ DELETE, so rename and delete are POSTs to sub-paths).
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -65,7 +65,7 @@ def search_page(request: Request, state: State, params: Annotated[SearchParams, 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(request: Request, state: State, doc_id: str, q: str = ""):
     payload = document(state, doc_id, q[:1000])
-    alternate = f"/api/v1/documents/{doc_id}" + query_string([("q", q)] if q else [])
+    alternate = f"/api/v1/documents/{quote(doc_id, safe='')}" + query_string([("q", q)] if q else [])
     return render(request, "document.html", {"doc": payload, "q": q}, alternate=alternate)
 
 
@@ -87,7 +87,8 @@ def saved_results_page(request: Request, state: State, query_id: str, page: int 
         request,
         "saved_results.html",
         {"saved": saved, "payload": payload.results, "new_only": new, "params": params},
-        alternate=f"/api/v1/saved-queries/{query_id}/results" + query_string([("new", "true")] if new else []),
+        alternate=f"/api/v1/saved-queries/{quote(query_id, safe='')}/results"
+        + query_string([("new", "true")] if new else []),
     )
 
 
