@@ -60,6 +60,12 @@ class Backend(Protocol):
 
     def count(self) -> int: ...
 
+    def cluster(self, cluster_id: str, limit: int) -> Ranked:
+        """Members of a near-duplicate cluster (score 0, newest first) and its size."""
+
+    def refresh(self) -> None:
+        """See what another process committed since this one last looked."""
+
     def stats(self) -> IndexStats: ...
 
     def close(self) -> None: ...

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from search.backend import Backend
 from search.index_meta import IndexMeta
+from search.saved import SavedQueryStore
 
 
 def open_embedded(path: Path, meta: IndexMeta | None = None, create: bool = False) -> Backend:
@@ -14,3 +15,10 @@ def open_embedded(path: Path, meta: IndexMeta | None = None, create: bool = Fals
     from search.backends.embedded.store import EmbeddedBackend
 
     return EmbeddedBackend(path, meta, create=create)
+
+
+def open_embedded_saved_queries(path: Path) -> SavedQueryStore:
+    """Saved queries kept beside the embedded index at ``path``."""
+    from search.backends.embedded.saved_queries import SqliteSavedQueries
+
+    return SqliteSavedQueries(path)

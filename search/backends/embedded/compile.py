@@ -151,7 +151,14 @@ def _word_runs(clauses: tuple[Clause, ...]) -> Iterator[tuple[str | None, list[s
         yield field, run
 
 
+# tantivy dates are nanoseconds in an i64: about 1677-09-21 .. 2262-04-11.
+# A bound beyond them is clamped (it excludes nothing more), instead of failing.
+_EARLIEST = datetime(1678, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2262, 1, 1, tzinfo=UTC)
+
+
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return min(max(value, _EARLIEST), _LATEST)

@@ -236,6 +236,13 @@ class EmbeddedBackend:
     def count(self) -> int:
         return self.searcher.num_docs
 
+    def cluster(self, cluster_id: str, limit: int) -> Ranked:
+        if not cluster_id:
+            return Ranked([], 0)
+        query = tantivy.Query.term_query(self.schema, "cluster", cluster_id)
+        result = self.searcher.search(query, max(limit, 1), count=True, order_by_field="date")
+        return Ranked([(self._id(address), 0.0) for _, address in result.hits[:limit]], result.count)
+
     def stats(self) -> IndexStats:
         searcher = self.searcher
         facets = self.facets(Query(()), Filters())

@@ -1,0 +1,60 @@
+"""``arshif serve``: the web app (JSON API + pages) under uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.common import IndexOption, err, fail, index_dir
+from search.backend import BackendError
+from search.config import load_settings
+
+
+def serve(
+    index: IndexOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind [env ARSHIF_HOST; default 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port [env ARSHIF_PORT; default 8000].")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes; more use more cores (each opens the index).")
+    ] = 1,
+) -> None:
+    """Serve the search pages and the JSON API (/api/v1, docs at /docs)."""
+    import os
+
+    import uvicorn
+
+    from web import create_app
+    from web.deps import is_loopback
+
+    settings = load_settings(index=index_dir(index), host=host, port=port)
+    try:
+        app = create_app(settings)
+    except BackendError as error:
+        fail(str(error))
+    if not is_loopback(settings.host):
+        if settings.api_token is None:
+            err.print(
+                f"note: {settings.host} is not loopback: saved-query writes are refused until ARSHIF_API_TOKEN is set"
+            )
+        else:
+            err.print(f"note: {settings.host} is not loopback: writes need 'Authorization: Bearer $ARSHIF_API_TOKEN'")
+    elif settings.api_token is not None:
+        err.print("note: ARSHIF_API_TOKEN is set: writes need 'Authorization: Bearer $ARSHIF_API_TOKEN'")
+    if not app.state.htmx_available:
+        err.print("note: htmx not installed (npm ci --prefix web/vendor): pages work as plain forms")
+    err.print(
+        f"arshif: serving {settings.index} on http://{settings.host}:{settings.port}/ (API: /api/v1, docs: /docs)"
+    )
+    if workers == 1:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        return
+    os.environ.update({"ARSHIF_INDEX": str(settings.index), "ARSHIF_HOST": settings.host})
+    uvicorn.run(
+        "web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+    )

@@ -1,0 +1,78 @@
+"""``create_app(settings)``: the FastAPI app over the configured index.
+
+Built by a function, never at import, so tests and ``arshif serve`` each get
+their own app with their own index and settings.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from search.backend import Backend
+from search.backends import open_embedded, open_embedded_saved_queries
+from search.config import Settings, load_settings
+from search.saved import SavedQueryStore
+from web import errors
+from web.deps import AppState
+from web.render import environment, render
+from web.routers import documents, export, feeds, health, pages, saved_queries, search
+from web.security import SecurityHeaders
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+HTMX_JS = HERE / "vendor" / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
+
+
+def htmx_path() -> Path | None:
+    """htmx comes from the npm package ``htmx.org`` (web/vendor/package.json);
+    without it the pages still work as plain forms."""
+    return HTMX_JS if HTMX_JS.is_file() else None
+
+
+def _page_error(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQueryStore | None = None) -> FastAPI:
+    """The app over ``settings.index`` (or the given backend and store)."""
+    backend = backend or open_embedded(settings.index)
+    saved = saved or open_embedded_saved_queries(settings.index)
+    state = AppState(settings=settings, backend=backend, saved=saved, embedder=backend.stats().embedder)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        saved.close()
+
+    app = FastAPI(
+        title="arshif",
+        version="1",
+        summary="Search Arabic news archives: JSON API v1",
+        lifespan=lifespan,
+    )
+    app.state.arshif = state
+    app.state.templates = environment()
+    htmx = htmx_path()
+    app.state.htmx_available = htmx is not None
+    app.add_middleware(SecurityHeaders)
+    errors.install(app, _page_error)
+    for module in (search, export, documents, saved_queries, health, feeds, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
+    if htmx is not None:
+        app.add_api_route(
+            "/vendor/htmx.min.js", lambda: FileResponse(htmx, media_type="text/javascript"), include_in_schema=False
+        )
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn worker processes (``--workers``): each builds its
+    own app from the ``ARSHIF_*`` environment ``arshif serve`` exported."""
+    return create_app(load_settings())

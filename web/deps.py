@@ -1,0 +1,87 @@
+"""Everything a route needs, built once by ``create_app`` and handed out by
+FastAPI dependencies: the settings, the backend, the search services and the
+saved-query store. Nothing here is global; it lives on ``app.state``."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from search.backend import Backend
+from search.config import Settings
+from search.engine import SearchService
+from search.saved import SavedQueryStore
+from web.errors import ApiError
+
+REFRESH_SECONDS = 1.0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    backend: Backend
+    saved: SavedQueryStore
+    embedder: str | None
+    _refreshed: float = field(default=0.0)
+
+    def __post_init__(self) -> None:
+        analyzer = self.backend.analyzer  # type: ignore[attr-defined]
+        self.api = SearchService(self.backend, analyzer, strict=True)
+        self.pages = SearchService(self.backend, analyzer, strict=False)
+
+    @property
+    def writes_need_token(self) -> bool:
+        return self.settings.api_token is not None or not is_loopback(self.settings.host)
+
+    def fresh(self) -> AppState:
+        """Pick up commits made by another process (``arshif index``) at most
+        once a second, so a long-running server sees new articles."""
+        now = time.monotonic()
+        if now - self._refreshed > REFRESH_SECONDS:
+            self._refreshed = now
+            self.backend.refresh()
+        return self
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.arshif.fresh()
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+def check_token(state: AppState, presented: str | None) -> None:
+    """Writes need the token when one is set, and always off loopback."""
+    if not state.writes_need_token:
+        return
+    token = state.settings.api_token
+    if token is None:
+        raise ApiError(403, "writes are disabled: this server is not on loopback and ARSHIF_API_TOKEN is not set")
+    if not presented:
+        raise ApiError(401, "header 'Authorization': send 'Bearer <ARSHIF_API_TOKEN>' for writes")
+    if not hmac.compare_digest(presented.encode(), token.get_secret_value().encode()):
+        raise ApiError(403, "header 'Authorization': wrong API token")
+
+
+def require_api_write(request: Request, state: State) -> None:
+    """FastAPI dependency for API writes (bearer token)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    check_token(state, value.strip() if scheme.lower() == "bearer" else None)
+
+
+ApiWrite = Depends(require_api_write)
