@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +21,22 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ARSHIF_", extra="ignore")
 
     index: Path = Field(default_factory=default_index_dir, description="index directory (embedded backend)")
+    backend: Literal["embedded", "elasticsearch"] = Field(
+        "embedded", description="storage engine: 'embedded' (a directory, no server) or 'elasticsearch'"
+    )
+    es_url: str = Field("http://localhost:9200", description="Elasticsearch URL, e.g. https://es.example.org:9200")
+    es_index: str = Field("arshif", description="Elasticsearch alias; physical indices are ALIAS-v1, ALIAS-v2...")
+    es_api_key: SecretStr | None = Field(None, description="Elasticsearch API key (base64 'id:key' as Kibana shows it)")
+    es_username: str | None = Field(None, description="Elasticsearch basic-auth user (instead of an API key)")
+    es_password: SecretStr | None = Field(None, description="password for es_username")
+    es_ca_certs: Path | None = Field(None, description="CA certificate (PEM) that signed the cluster's TLS certificate")
+    es_verify: bool = Field(True, description="verify the cluster's TLS certificate (false only for test clusters)")
+    es_timeout: float = Field(10.0, gt=0, description="seconds to wait for any Elasticsearch request")
+    es_shards: int = Field(1, ge=1, description="primary shards of a new Elasticsearch index (see docs/elasticsearch.md)")
+    es_replicas: int = Field(0, ge=0, description="replicas of a new Elasticsearch index (0 on a single node)")
+    es_rrf: Literal["auto", "server", "client"] = Field(
+        "auto", description="hybrid fusion on Elasticsearch: server-side rrf retriever when licensed (auto), always, or never"
+    )
 
 
 def load_settings(**overrides: object) -> Settings:
