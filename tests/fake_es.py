@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
 from elastic_transport._node import NodeApiResponse
@@ -50,7 +50,7 @@ class Wire:
                     parsed: Any = [json.loads(line) for line in text.splitlines() if line]
                 else:
                     parsed = json.loads(text) if text else None
-                request = Request(method, parts.path, dict(parse_qsl(parts.query)), parsed, dict(headers or {}))
+                request = Request(method, unquote(parts.path), dict(parse_qsl(parts.query)), parsed, dict(headers or {}))
                 wire.requests.append(request)
                 answer = wire.respond(request)
                 if isinstance(answer, Exception):
@@ -81,3 +81,48 @@ class Wire:
 def error_body(kind: str, reason: str, status: int) -> dict[str, Any]:
     cause = {"type": kind, "reason": reason}
     return {"error": {"root_cause": [cause], **cause}, "status": status}
+
+
+def routes(table: dict[tuple[str, str], Answer | Responder]) -> Responder:
+    """Answer by ``(method, path)``; a callable entry computes the answer.
+    Anything else is a 404 that names the request, so a test sees what was
+    sent that it did not expect."""
+
+    def respond(request: Request) -> Answer:
+        entry = table.get((request.method, request.path))
+        if entry is None:
+            return 404, error_body("unexpected_request", f"{request.method} {request.path}", 404)
+        return entry(request) if callable(entry) else entry
+
+    return respond
+
+
+def existing_index(alias: str = "arshif", index: str = "arshif-v1", meta: dict | None = None) -> dict:
+    """Routes of a cluster where ``alias`` points at ``index`` built with ``meta``."""
+    from search.index_meta import IndexMeta
+
+    stored = meta or IndexMeta().model_dump(mode="json")
+    return {
+        ("HEAD", f"/_alias/{alias}"): (200, {}),
+        ("GET", f"/_alias/{alias}"): (200, {index: {"aliases": {alias: {}}}}),
+        ("GET", f"/{index}/_mapping"): (200, {index: {"mappings": {"_meta": {"arshif": stored}, "properties": {}}}}),
+    }
+
+
+def bulk_items(body: list[dict]) -> list[tuple[str, dict, dict | None]]:
+    """``(operation, metadata, source)`` for each action of a bulk body."""
+    out, i = [], 0
+    while i < len(body):
+        op, meta = next(iter(body[i].items()))
+        i += 1
+        source = None
+        if op in ("index", "create", "update"):
+            source, i = body[i], i + 1
+        out.append((op, meta, source))
+    return out
+
+
+def bulk_ok(request: Request) -> Answer:
+    """Every bulk item accepted."""
+    items = [{op: {"_id": meta["_id"], "status": 200, "result": "ok"}} for op, meta, _ in bulk_items(request.body)]
+    return 200, {"took": 1, "errors": False, "items": items}

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import Elasticsearch, GeneralAvailabilityWarning, NotFoundError
 from elasticsearch.helpers import scan, streaming_bulk
 
 from search.analysis import Analyzer
@@ -59,6 +60,7 @@ class ElasticsearchBackend:
         replicas: int = 0,
         chunk_size: int = 500,
         max_retries: int = 5,
+        initial_backoff: float = 1.0,
     ) -> None:
         self.client = client
         self.url = url.rstrip("/")
@@ -67,6 +69,7 @@ class ElasticsearchBackend:
         self.replicas = replicas
         self.chunk_size = chunk_size
         self.max_retries = max_retries
+        self.initial_backoff = initial_backoff
         self._hashes: dict[str, str] | None = None
         with guard(self.url, f"opening index '{alias}'"):
             exists = bool(client.indices.exists_alias(name=alias))
@@ -175,7 +178,9 @@ class ElasticsearchBackend:
 
     def _wait(self, task: str, poll_seconds: float) -> None:
         while True:
-            status = self.client.tasks.get(task_id=task)
+            with warnings.catch_warnings():  # the tasks API is labelled technical preview
+                warnings.simplefilter("ignore", GeneralAvailabilityWarning)
+                status = self.client.tasks.get(task_id=task)
             if status.get("completed"):
                 break
             time.sleep(poll_seconds)
@@ -219,7 +224,7 @@ class ElasticsearchBackend:
                 chunk_size=self.chunk_size,
                 max_chunk_bytes=50 * 2**20,
                 max_retries=self.max_retries,
-                initial_backoff=1,
+                initial_backoff=self.initial_backoff,
                 max_backoff=60,
                 raise_on_error=False,
                 yield_ok=False,
@@ -235,10 +240,8 @@ class ElasticsearchBackend:
     def delete(self, ids: Iterable[str]) -> None:
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": doc_id} for doc_id in ids)
         with guard(self.url, f"deleting from '{self.alias}'"):
-            for ok, item in streaming_bulk(
-                self.client, actions, chunk_size=self.chunk_size, raise_on_error=False, ignore_status=404
-            ):
-                if not ok:
+            for ok, item in streaming_bulk(self.client, actions, chunk_size=self.chunk_size, raise_on_error=False):
+                if not ok and item["delete"].get("status") != 404:  # already gone is fine
                     failure = _failure(item)
                     raise BackendError(f"cannot delete {failure.id} from {self.url}/{self.alias}: {failure.reason}")
                 if self._hashes is not None:
