@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from elasticsearch import Elasticsearch, GeneralAvailabilityWarning, NotFoundError
+from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import scan, streaming_bulk
 
 from search.analysis import Analyzer
@@ -179,7 +179,7 @@ class ElasticsearchBackend:
     def _wait(self, task: str, poll_seconds: float) -> None:
         while True:
             with warnings.catch_warnings():  # the tasks API is labelled technical preview
-                warnings.simplefilter("ignore", GeneralAvailabilityWarning)
+                warnings.filterwarnings("ignore", message=".*technical preview")
                 status = self.client.tasks.get(task_id=task)
             if status.get("completed"):
                 break
