@@ -23,12 +23,12 @@ from search.backend import BackendError
 
 def _reason(error: ApiError) -> tuple[str, str]:
     """``(type, reason)`` of the root cause in an Elasticsearch error body."""
-    body = error.body if isinstance(error.body, dict) else {}
-    cause = body.get("error", {})
+    body = error.body if isinstance(error.body, dict) else {}  # HEAD answers have none
+    cause = body.get("error") or {}
     if isinstance(cause, dict):
         root = (cause.get("root_cause") or [cause])[0]
-        return str(root.get("type", error.error)), str(root.get("reason", "")).strip()
-    return str(error.error), str(cause)
+        return str(root.get("type") or "error"), str(root.get("reason") or "").strip()
+    return "error", str(cause)
 
 
 def explain(error: Exception, url: str, doing: str) -> BackendError:
