@@ -284,3 +284,41 @@ def test_delete_ignores_missing_documents() -> None:
     wire = Wire(routes(existing_index() | {("PUT", "/_bulk"): bulk}))
     backend(wire).delete(["a0", "gone"])
     assert [(op, m["_id"]) for op, m, _ in bulk_items(wire.find("PUT", "/_bulk")[0].body)] == [("delete", "a0"), ("delete", "gone")]
+
+
+@pytest.mark.parametrize(
+    ("version", "license_type", "expected"),
+    [("9.1.0", "enterprise", True), ("8.17.2", "trial", True), ("8.13.4", "enterprise", False), ("9.1.0", "basic", False)],
+)
+def test_server_rrf_is_detected_from_version_and_license(version: str, license_type: str, expected: bool) -> None:
+    table = existing_index() | {
+        ("GET", "/"): (200, {"version": {"number": version}, "tagline": "You Know, for Search"}),
+        ("GET", "/_license"): (200, {"license": {"type": license_type, "status": "active"}}),
+    }
+    wire = Wire(routes(table))
+    store = backend(wire)
+    assert store.server_rrf is expected and store.server_rrf is expected
+    assert len(wire.find("GET", "/_license")) == 1  # asked once
+
+
+def test_rrf_flag_overrides_detection() -> None:
+    wire = Wire(routes(existing_index()))
+    assert backend(wire, rrf="server").server_rrf and not backend(wire, rrf="client").server_rrf
+    assert not wire.find("GET", "/_license")
+
+
+def test_hybrid_search_sends_an_rrf_retriever() -> None:
+    answer = {"hits": {"total": {"value": 3}, "hits": [{"_id": "a2", "_score": 0.032}]}}
+    meta = IndexMeta(embedder="e", dimension=2).model_dump(mode="json")
+    wire = Wire(routes(existing_index(meta=meta) | {("POST", "/arshif/_search"): (200, answer)}))
+    store = backend(wire, rrf="server")
+    filters = Filters(sources=("okaz",))
+    ranked = store.hybrid_search(parse("نفط"), np.array([1.0, 0.0]), filters, 10, rank_constant=20, window=50)
+    assert ranked.hits == [("a2", 0.032)] and ranked.total == 3
+    body = wire.requests[-1].body
+    assert body["size"] == 10 and body["_source"] is False
+    rrf = body["retriever"]["rrf"]
+    assert (rrf["rank_constant"], rrf["rank_window_size"]) == (20, 50)
+    standard, knn = rrf["retrievers"]
+    assert standard == {"standard": {"query": store.compiler.compile(parse("نفط"), filters)}}
+    assert knn["knn"]["k"] == 50 and knn["knn"]["filter"] == {"bool": {"filter": [{"terms": {"source": ["okaz"]}}]}}

@@ -40,6 +40,7 @@ def open_elasticsearch(settings: Settings, meta: IndexMeta | None = None, create
         create=create,
         shards=settings.es_shards,
         replicas=settings.es_replicas,
+        rrf=settings.es_rrf,
     )
 
 

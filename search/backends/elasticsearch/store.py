@@ -62,6 +62,7 @@ class ElasticsearchBackend:
         chunk_size: int = 500,
         max_retries: int = 5,
         initial_backoff: float = 1.0,
+        rrf: str = "auto",
     ) -> None:
         self.client = client
         self.url = url.rstrip("/")
@@ -71,6 +72,8 @@ class ElasticsearchBackend:
         self.chunk_size = chunk_size
         self.max_retries = max_retries
         self.initial_backoff = initial_backoff
+        self.rrf = rrf
+        self._server_rrf: bool | None = None
         self._hashes: dict[str, str] | None = None
         with guard(self.url, f"opening index '{alias}'"):
             exists = bool(client.indices.exists_alias(name=alias))
@@ -328,6 +331,45 @@ class ElasticsearchBackend:
         result = self._search("vector searching", knn=self.knn_clause(vector, filters, limit), size=limit, _source=False)
         hits = [(hit["_id"], 2.0 * float(hit["_score"]) - 1.0) for hit in result["hits"]["hits"]]
         return Ranked(hits, len(hits))
+
+    @property
+    def server_rrf(self) -> bool:
+        """Whether hybrid search may fuse on the server: the ``rrf`` retriever
+        needs Elasticsearch >= 8.14 and an Enterprise (or trial) license. The
+        setting ``es_rrf`` forces it on (``server``) or off (``client``)."""
+        if self.rrf != "auto":
+            return self.rrf == "server"
+        if self._server_rrf is None:
+            with guard(self.url, "reading the server version and license"):
+                version = self.client.info()["version"]["number"]
+                license_info = self.client.license.get()["license"]
+            major, minor = (int(part) for part in version.split(".")[:2])
+            licensed = license_info.get("type") in ("enterprise", "trial") and license_info.get("status") == "active"
+            self._server_rrf = (major, minor) >= (8, 14) and licensed
+        return self._server_rrf
+
+    def hybrid_search(
+        self, query: Query, vector: np.ndarray, filters: Filters, limit: int, rank_constant: int = 60, window: int = 100
+    ) -> Ranked:
+        """Reciprocal rank fusion of BM25 and kNN done by the server (``rrf``
+        retriever); the engine fuses ``text_search`` and ``vector_search``
+        itself when ``server_rrf`` is false."""
+        if self.meta.dimension is None:
+            raise BackendError("this index has no vectors: rebuild it with an embedder for hybrid search")
+        window = max(window, limit)
+        retriever = {
+            "rrf": {
+                "retrievers": [
+                    {"standard": {"query": self.compiler.compile(query, filters)}},
+                    {"knn": self.knn_clause(vector, filters, window)},
+                ],
+                "rank_constant": rank_constant,
+                "rank_window_size": window,
+            }
+        }
+        result = self._search("hybrid searching", retriever=retriever, size=limit, _source=False)
+        hits = [(hit["_id"], float(hit["_score"] or 0.0)) for hit in result["hits"]["hits"]]
+        return Ranked(hits, result["hits"]["total"]["value"])
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         if not ids:
