@@ -21,6 +21,7 @@ from search.backends.elasticsearch.store import ElasticsearchBackend
 from search.config import load_settings
 from search.index_meta import IndexMeta
 from search.models import Article, Filters
+from search.query import parse as parse_query
 
 pytestmark = [
     pytest.mark.elasticsearch,
@@ -96,3 +97,10 @@ def test_cli_index_search_stats(alias: str, tmp_path: Path, monkeypatch) -> None
         assert stats.exit_code == 0 and orjson.loads(stats.stdout)["documents"] == 1
     finally:
         _open(alias).client.indices.delete(index=f"{alias}-*", expand_wildcards="all", ignore_unavailable=True)
+
+
+def test_server_highlighting_marks_the_original_spelling(store: ElasticsearchBackend) -> None:
+    store.upsert([Article(id="s", body="افتتحت الوزارة مدرسةً جديدة في حلب. " * 3, content_hash="h")])
+    store.commit()
+    (snippet, *_) = store.snippets(parse_query("مدرسه"), ["s"])["s"]
+    assert "<mark>مدرسةً</mark>" in snippet
