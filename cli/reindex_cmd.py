@@ -14,7 +14,9 @@ from search.index_meta import IndexMeta
 
 
 def reindex(
-    stemmer: Annotated[str | None, typer.Option(help="Arabic stemmer of the new index (lucene, snowball, none).")] = None,
+    stemmer: Annotated[
+        str | None, typer.Option(help="Arabic stemmer of the new index (lucene, snowball, none).")
+    ] = None,
     keep_old: Annotated[bool, typer.Option(help="Keep the previous index version instead of deleting it.")] = False,
     backend_name: BackendOption = None,
     es_url: EsUrlOption = None,

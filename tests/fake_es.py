@@ -50,7 +50,9 @@ class Wire:
                     parsed: Any = [json.loads(line) for line in text.splitlines() if line]
                 else:
                     parsed = json.loads(text) if text else None
-                request = Request(method, unquote(parts.path), dict(parse_qsl(parts.query)), parsed, dict(headers or {}))
+                request = Request(
+                    method, unquote(parts.path), dict(parse_qsl(parts.query)), parsed, dict(headers or {})
+                )
                 wire.requests.append(request)
                 answer = wire.respond(request)
                 if isinstance(answer, Exception):

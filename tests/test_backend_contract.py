@@ -23,18 +23,49 @@ from search.models import Filters, SearchRequest
 ES_URL = os.environ.get("ARSHIF_ES_URL")
 
 ARTICLES = [
-    {"id": "school", "title": "افتتاح مدرسة جديدة", "body": "افتتحت وزارة التربية مدرسة جديدة في حلب.",
-     "source": "okaz", "date": "2015-07-01"},
-    {"id": "schools", "title": "المدارس تستقبل الطلاب", "body": "استقبلت المدارس الطلاب في دمشق مع بداية العام.",
-     "source": "spa", "date": "2015-09-01"},
-    {"id": "oil", "title": "أسعار النفط", "body": "ارتفعت أسعار النفط في الأسواق العالمية بعد قرار أوبك.",
-     "source": "okaz", "date": "2016-01-15"},
-    {"id": "phrase-apart", "title": "تقرير", "body": "وزير التجارة زار الخارجية أمس.", "source": "spa",
-     "date": "2016-02-01"},
-    {"id": "phrase", "title": "بيان", "body": "قال وزير الخارجية إن المحادثات مستمرة.", "source": "spa",
-     "date": "2016-03-01"},
-    {"id": "english", "title": "Oil prices", "body": "Oil prices rose sharply in Asian markets.", "source": "reuters",
-     "lang": "en", "date": "2016-01-16"},
+    {
+        "id": "school",
+        "title": "افتتاح مدرسة جديدة",
+        "body": "افتتحت وزارة التربية مدرسة جديدة في حلب.",
+        "source": "okaz",
+        "date": "2015-07-01",
+    },
+    {
+        "id": "schools",
+        "title": "المدارس تستقبل الطلاب",
+        "body": "استقبلت المدارس الطلاب في دمشق مع بداية العام.",
+        "source": "spa",
+        "date": "2015-09-01",
+    },
+    {
+        "id": "oil",
+        "title": "أسعار النفط",
+        "body": "ارتفعت أسعار النفط في الأسواق العالمية بعد قرار أوبك.",
+        "source": "okaz",
+        "date": "2016-01-15",
+    },
+    {
+        "id": "phrase-apart",
+        "title": "تقرير",
+        "body": "وزير التجارة زار الخارجية أمس.",
+        "source": "spa",
+        "date": "2016-02-01",
+    },
+    {
+        "id": "phrase",
+        "title": "بيان",
+        "body": "قال وزير الخارجية إن المحادثات مستمرة.",
+        "source": "spa",
+        "date": "2016-03-01",
+    },
+    {
+        "id": "english",
+        "title": "Oil prices",
+        "body": "Oil prices rose sharply in Asian markets.",
+        "source": "reuters",
+        "lang": "en",
+        "date": "2016-01-16",
+    },
 ]
 
 
@@ -137,7 +168,7 @@ def test_facets_and_stats(backend: Backend, tmp_path: Path) -> None:
     facets = service.search(SearchRequest(query="", facets=True)).facets
     assert {v.value: v.count for v in facets.source} == {"okaz": 2, "spa": 3, "reuters": 1}
     assert {v.value: v.count for v in facets.lang} == {"ar": 5, "en": 1}
-    assert [v.value for v in facets.date_histogram][0] == "2015-07-01"
+    assert facets.date_histogram[0].value == "2015-07-01"
     stats = backend.stats()
     assert stats.documents == len(ARTICLES) and stats.sources["spa"] == 3
     assert stats.date_min.date().isoformat() == "2015-07-01"

@@ -9,10 +9,10 @@ import time
 import pytest
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
+from fake_es import URL, Wire, error_body, existing_index, routes
 from typer.testing import CliRunner
 
 from cli.main import app
-from fake_es import URL, Wire, error_body, existing_index, routes
 from search.backend import BackendError
 from search.backends.elasticsearch.connection import ConnectionOptions, connect
 from search.backends.elasticsearch.store import ElasticsearchBackend
@@ -49,7 +49,9 @@ def test_wrong_password() -> None:
 
 def test_missing_privileges() -> None:
     body = error_body("security_exception", "action [indices:admin/aliases/get] is unauthorized", 403)
-    with pytest.raises(BackendError, match="refused resolving alias 'arshif' \\(403 security_exception\\).*unauthorized"):
+    with pytest.raises(
+        BackendError, match="refused resolving alias 'arshif' \\(403 security_exception\\).*unauthorized"
+    ):
         open_with((403, body), after_alias_check=True)
 
 
@@ -79,7 +81,9 @@ def test_whole_bulk_request_throttled_is_retried_then_reported() -> None:
 
 
 def test_mapping_conflict() -> None:
-    body = error_body("illegal_argument_exception", "mapper [date] cannot be changed from type [date] to [keyword]", 400)
+    body = error_body(
+        "illegal_argument_exception", "mapper [date] cannot be changed from type [date] to [keyword]", 400
+    )
     wire = Wire(routes({("HEAD", "/_alias/arshif"): (404, {}), ("PUT", "/arshif-v1"): (400, body)}))
     with pytest.raises(BackendError, match="mapping conflict in Elasticsearch at .*cannot be changed.*arshif reindex"):
         ElasticsearchBackend(wire.client(), URL, create=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fake_es import Wire, existing_index, routes
+
 from search.backends.elasticsearch.highlight import request, to_snippets
 from search.backends.elasticsearch.store import ElasticsearchBackend
 from search.highlight import ELLIPSIS
@@ -38,7 +38,9 @@ def test_request_highlights_words_and_phrases_on_the_original_text() -> None:
 
 
 def test_store_snippets_per_id() -> None:
-    hits = [{"_id": "a", "_source": {"body": BODY}, "highlight": {"body": ["وفي الختام زار الوزير <mark>المدرسة</mark>."]}}]
+    hits = [
+        {"_id": "a", "_source": {"body": BODY}, "highlight": {"body": ["وفي الختام زار الوزير <mark>المدرسة</mark>."]}}
+    ]
     answer = {"hits": {"total": {"value": 1}, "hits": hits}}
     wire = Wire(routes(existing_index() | {("POST", "/arshif/_search"): (200, answer)}))
     store = ElasticsearchBackend(wire.client(), "http://es.test:9200")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fake_es import URL, Request, Wire, error_body, routes
+
 from search.backend import BackendError
 from search.backends.elasticsearch.saved_queries import MAPPING, ElasticsearchSavedQueries
 from search.models import Filters, Mode
@@ -42,7 +42,11 @@ def test_lifecycle() -> None:
             if request.method == "GET":
                 return get(request)
             if request.method == "DELETE":
-                return (200, {"result": "deleted"}) if docs.pop(request.path.rsplit("/", 1)[1], None) else (404, {"result": "not_found"})
+                return (
+                    (200, {"result": "deleted"})
+                    if docs.pop(request.path.rsplit("/", 1)[1], None)
+                    else (404, {"result": "not_found"})
+                )
         return routes(table)(request)
 
     wire = Wire(route)
@@ -67,7 +71,12 @@ def test_lifecycle() -> None:
 
 
 def test_list_is_newest_first() -> None:
-    hits = [{"_id": "b", "_source": {"name": "b", "q": "x", "created": "2025-01-02T00:00:00Z", "updated": "2025-01-02T00:00:00Z"}}]
+    hits = [
+        {
+            "_id": "b",
+            "_source": {"name": "b", "q": "x", "created": "2025-01-02T00:00:00Z", "updated": "2025-01-02T00:00:00Z"},
+        }
+    ]
     table = {("HEAD", INDEX): (200, {}), ("POST", f"{INDEX}/_search"): (200, {"hits": {"hits": hits}})}
     wire = Wire(routes(table))
     assert [s.id for s in ElasticsearchSavedQueries(wire.client(), URL).list()] == ["b"]
@@ -75,6 +84,8 @@ def test_list_is_newest_first() -> None:
 
 
 def test_unreachable_store_is_one_line() -> None:
-    wire = Wire(lambda request: (401, error_body("security_exception", "bad", 401)) if request.method != "HEAD" else (401, {}))
+    wire = Wire(
+        lambda request: (401, error_body("security_exception", "bad", 401)) if request.method != "HEAD" else (401, {})
+    )
     with pytest.raises(BackendError, match="rejected our credentials"):
         ElasticsearchSavedQueries(wire.client(), URL).list()

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pytest
+from fake_es import URL, Request, Wire, bulk_items, bulk_ok, existing_index, routes
 
-from fake_es import URL, Request, Wire, bulk_items, bulk_ok, error_body, existing_index, routes
 from indexer.pipeline import IndexRun, RejectsFile
 from search.analysis import AnalysisConfig
 from search.backend import BackendError, Failure
@@ -73,7 +73,11 @@ def test_upsert_sends_chunked_bulk_index_actions_with_passages() -> None:
     assert "passages" not in items[1][2]
     assert first["indexed_at"].endswith("Z")
     assert {k: first[k] for k in ("id", "title", "body", "source", "content_hash")} == {
-        "id": "a0", "title": "عنوان 0", "body": "نص الخبر رقم 0", "source": "okaz", "content_hash": "h0"
+        "id": "a0",
+        "title": "عنوان 0",
+        "body": "نص الخبر رقم 0",
+        "source": "okaz",
+        "content_hash": "h0",
     }
 
 
@@ -85,9 +89,29 @@ def test_bulk_retries_429_items_and_returns_refused_documents() -> None:
         items = []
         for _, meta, _ in bulk_items(request.body):
             if meta["_id"] == "a1" and len(calls) == 1:
-                items.append({"index": {"_id": "a1", "status": 429, "error": {"type": "es_rejected_execution_exception", "reason": "queue full"}}})
+                items.append(
+                    {
+                        "index": {
+                            "_id": "a1",
+                            "status": 429,
+                            "error": {"type": "es_rejected_execution_exception", "reason": "queue full"},
+                        }
+                    }
+                )
             elif meta["_id"] == "a2":
-                items.append({"index": {"_id": "a2", "status": 400, "error": {"type": "document_parsing_exception", "reason": "failed to parse field [date]", "caused_by": {"reason": "bad date"}}}})
+                items.append(
+                    {
+                        "index": {
+                            "_id": "a2",
+                            "status": 400,
+                            "error": {
+                                "type": "document_parsing_exception",
+                                "reason": "failed to parse field [date]",
+                                "caused_by": {"reason": "bad date"},
+                            },
+                        }
+                    }
+                )
             else:
                 items.append({"index": {"_id": meta["_id"], "status": 201}})
         return 200, {"errors": True, "items": items}
@@ -102,7 +126,11 @@ def _scroll(hits: list[dict]):
     pages = iter([hits, []])
 
     def page(request: Request):
-        return 200, {"_scroll_id": "s1", "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}, "hits": {"total": {"value": len(hits)}, "hits": next(pages)}}
+        return 200, {
+            "_scroll_id": "s1",
+            "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+            "hits": {"total": {"value": len(hits)}, "hits": next(pages)},
+        }
 
     return page
 
@@ -110,7 +138,13 @@ def _scroll(hits: list[dict]):
 def test_index_run_writes_refused_documents_to_the_rejects_file(tmp_path: Path) -> None:
     def bulk(request: Request):
         items = [
-            {"index": {"_id": meta["_id"], "status": 400, "error": {"type": "mapper_parsing_exception", "reason": "too big"}}}
+            {
+                "index": {
+                    "_id": meta["_id"],
+                    "status": 400,
+                    "error": {"type": "mapper_parsing_exception", "reason": "too big"},
+                }
+            }
             if meta["_id"] == "bad"
             else {"index": {"_id": meta["_id"], "status": 201}}
             for _, meta, _ in bulk_items(request.body)
@@ -154,7 +188,12 @@ def test_unchanged_uses_the_hashes_read_with_the_ids() -> None:
 
 
 def test_text_search_request_and_ranked_answer() -> None:
-    answer = {"hits": {"total": {"value": 42, "relation": "eq"}, "hits": [{"_id": "a3", "_score": 7.5}, {"_id": "a1", "_score": 2.0}]}}
+    answer = {
+        "hits": {
+            "total": {"value": 42, "relation": "eq"},
+            "hits": [{"_id": "a3", "_score": 7.5}, {"_id": "a1", "_score": 2.0}],
+        }
+    }
     wire = Wire(routes(existing_index() | {("POST", "/arshif/_search"): (200, answer)}))
     store = backend(wire)
     ranked = store.text_search(parse("نفط"), Filters(sources=("okaz",)), 10)
@@ -224,7 +263,10 @@ def test_facets_from_aggregations() -> None:
     sent = wire.requests[-1].body
     assert sent["size"] == 0
     assert sent["aggs"]["dates"]["date_histogram"] == {
-        "field": "date", "calendar_interval": "day", "format": "yyyy-MM-dd", "min_doc_count": 1
+        "field": "date",
+        "calendar_interval": "day",
+        "format": "yyyy-MM-dd",
+        "min_doc_count": 1,
     }
 
 
@@ -278,17 +320,28 @@ def test_failed_reindex_keeps_the_alias() -> None:
 
 def test_delete_ignores_missing_documents() -> None:
     def bulk(request: Request):
-        items = [{"delete": {"_id": m["_id"], "status": 404 if m["_id"] == "gone" else 200}} for _, m, _ in bulk_items(request.body)]
+        items = [
+            {"delete": {"_id": m["_id"], "status": 404 if m["_id"] == "gone" else 200}}
+            for _, m, _ in bulk_items(request.body)
+        ]
         return 200, {"errors": False, "items": items}
 
     wire = Wire(routes(existing_index() | {("PUT", "/_bulk"): bulk}))
     backend(wire).delete(["a0", "gone"])
-    assert [(op, m["_id"]) for op, m, _ in bulk_items(wire.find("PUT", "/_bulk")[0].body)] == [("delete", "a0"), ("delete", "gone")]
+    assert [(op, m["_id"]) for op, m, _ in bulk_items(wire.find("PUT", "/_bulk")[0].body)] == [
+        ("delete", "a0"),
+        ("delete", "gone"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("version", "license_type", "expected"),
-    [("9.1.0", "enterprise", True), ("8.17.2", "trial", True), ("8.13.4", "enterprise", False), ("9.1.0", "basic", False)],
+    [
+        ("9.1.0", "enterprise", True),
+        ("8.17.2", "trial", True),
+        ("8.13.4", "enterprise", False),
+        ("9.1.0", "basic", False),
+    ],
 )
 def test_server_rrf_is_detected_from_version_and_license(version: str, license_type: str, expected: bool) -> None:
     table = existing_index() | {

@@ -17,7 +17,7 @@ from typing import Any
 from search.analysis import Analyzer
 from search.backends.elasticsearch.mapping import EXACT_SUFFIX, TEXT_FIELDS
 from search.models import Filters
-from search.query import Clause, Group, Occur, Phrase, Query, Word
+from search.query import Clause, Group, Phrase, Query, Word
 
 Dsl = dict[str, Any]
 MATCH_ALL: Dsl = {"match_all": {}}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from elastic_transport import TlsError
 from elasticsearch import (
     ApiError,
     AuthenticationException,
@@ -16,7 +17,6 @@ from elasticsearch import (
     TransportError,
     UnsupportedProductError,
 )
-from elastic_transport import TlsError
 
 from search.backend import BackendError
 
@@ -41,8 +41,7 @@ def explain(error: Exception, url: str, doing: str) -> BackendError:
         )
     if isinstance(error, ConnectionTimeout):
         return BackendError(
-            f"{where} did not answer in time while {doing}: check that it is up and healthy, "
-            "or raise ARSHIF_ES_TIMEOUT"
+            f"{where} did not answer in time while {doing}: check that it is up and healthy, or raise ARSHIF_ES_TIMEOUT"
         )
     if isinstance(error, ConnectionError):
         return BackendError(
@@ -50,7 +49,9 @@ def explain(error: Exception, url: str, doing: str) -> BackendError:
             "start it (docker compose up -d elasticsearch) or fix ARSHIF_ES_URL / --es-url"
         )
     if isinstance(error, UnsupportedProductError):
-        return BackendError(f"the server at {url} is not Elasticsearch: point ARSHIF_ES_URL at an Elasticsearch 8.x/9.x node")
+        return BackendError(
+            f"the server at {url} is not Elasticsearch: point ARSHIF_ES_URL at an Elasticsearch 8.x/9.x node"
+        )
     if isinstance(error, AuthenticationException):
         return BackendError(
             f"{where} rejected our credentials (401) while {doing}: set ARSHIF_ES_API_KEY, "

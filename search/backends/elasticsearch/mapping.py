@@ -34,9 +34,7 @@ KEYWORDS = ("id", "source", "lang", "url", "cluster", "content_hash")
 
 # Characters Lucene's ArabicNormalizationFilter handles itself: alef with
 # madda/hamza, dotless yeh, teh marbuta, tatweel and the eight harakat.
-ARABIC_NORMALIZATION = frozenset("\u0622\u0623\u0625\u0649\u0629\u0640") | {
-    chr(c) for c in range(0x064B, 0x0653)
-}
+ARABIC_NORMALIZATION = frozenset("\u0622\u0623\u0625\u0649\u0629\u0640") | {chr(c) for c in range(0x064B, 0x0653)}
 _HARAKAT_CLASS = "\\u064B-\\u0652"
 
 # Arabic blocks (letters, supplement, presentation forms A and B) and the

@@ -72,10 +72,12 @@ class ElasticsearchSavedQueries:
             self.client.index(index=self.index, id=saved.id, document=body, refresh="wait_for")
         return saved
 
-    def create(self, name: str, q: str, mode: Mode | None = None, filters: Filters = Filters()) -> SavedQuery:
+    def create(self, name: str, q: str, mode: Mode | None = None, filters: Filters | None = None) -> SavedQuery:
         self._ensure()
         now = _now()
-        saved = SavedQuery(id=uuid.uuid4().hex, name=name, q=q, mode=mode, filters=filters, created=now, updated=now)
+        saved = SavedQuery(
+            id=uuid.uuid4().hex, name=name, q=q, mode=mode, filters=filters or Filters(), created=now, updated=now
+        )
         return self._write(saved)
 
     def get(self, saved_id: str) -> SavedQuery | None:

@@ -22,8 +22,8 @@ from elasticsearch.helpers import scan, streaming_bulk
 
 from search.analysis import Analyzer
 from search.backend import BackendError, Failure, Ranked
-from search.backends.elasticsearch.compile import Compiler, Dsl
 from search.backends.elasticsearch import highlight
+from search.backends.elasticsearch.compile import Compiler, Dsl
 from search.backends.elasticsearch.errors import guard
 from search.backends.elasticsearch.mapping import index_body
 from search.backends.elasticsearch.saved_queries import ElasticsearchSavedQueries
@@ -213,9 +213,7 @@ class ElasticsearchBackend:
                 source["passages"] = [{"vector": row.tolist()} for row in rows]
             yield {"_op_type": "index", "_index": self.alias, "_id": article.id, "_source": source}
 
-    def upsert(
-        self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None
-    ) -> list[Failure]:
+    def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> list[Failure]:
         """Bulk-index in chunks; 429s are retried with capped exponential
         backoff; documents the cluster refuses are returned, not raised."""
         if vectors is not None and self.meta.dimension is None and any(v is not None for v in vectors):
@@ -329,7 +327,9 @@ class ElasticsearchBackend:
             raise BackendError("this index has no vectors: rebuild it with an embedder for semantic search")
         if limit == 0:
             return Ranked([], 0)
-        result = self._search("vector searching", knn=self.knn_clause(vector, filters, limit), size=limit, _source=False)
+        result = self._search(
+            "vector searching", knn=self.knn_clause(vector, filters, limit), size=limit, _source=False
+        )
         hits = [(hit["_id"], 2.0 * float(hit["_score"]) - 1.0) for hit in result["hits"]["hits"]]
         return Ranked(hits, len(hits))
 
@@ -393,7 +393,12 @@ class ElasticsearchBackend:
             "source": {"terms": {"field": "source", "size": 50}},
             "lang": {"terms": {"field": "lang", "size": 10}},
             "dates": {
-                "date_histogram": {"field": "date", "calendar_interval": "day", "format": "yyyy-MM-dd", "min_doc_count": 1}
+                "date_histogram": {
+                    "field": "date",
+                    "calendar_interval": "day",
+                    "format": "yyyy-MM-dd",
+                    "min_doc_count": 1,
+                }
             },
         }
         query_dsl = self.compiler.compile(query, filters)
@@ -406,7 +411,9 @@ class ElasticsearchBackend:
                 if b[key] and b["doc_count"]
             ]
 
-        return Facets(source=values("source", "key"), lang=values("lang", "key"), date_histogram=values("dates", "key_as_string"))
+        return Facets(
+            source=values("source", "key"), lang=values("lang", "key"), date_histogram=values("dates", "key_as_string")
+        )
 
     def count(self) -> int:
         with guard(self.url, f"counting '{self.alias}'"):
