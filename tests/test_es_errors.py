@@ -91,7 +91,7 @@ def test_mapping_conflict() -> None:
 
 def test_client_newer_than_server() -> None:
     body = error_body("media_type_header_exception", "Invalid media-type value on headers [Accept]", 400)
-    with pytest.raises(BackendError, match="client is newer than the server.*elasticsearch>=8.13,<9"):
+    with pytest.raises(BackendError, match="client is newer than the server.*elasticsearch>=8.14,<9"):
         open_with((400, body), after_alias_check=True)
 
 

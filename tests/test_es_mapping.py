@@ -113,7 +113,7 @@ def test_stop_words_are_listed_in_normalized_spelling() -> None:
     assert "الي" in words and "إلى" not in words  # إلى normalizes to الي
     assert "the" in words
     assert stopwords(AnalysisConfig(stopwords=False)) == []
-    assert analysis(AnalysisConfig(stopwords=False))["filter"]["arshif_stop"]["stopwords"] == ["_none_"]
+    assert analysis(AnalysisConfig(stopwords=False))["filter"]["arshif_stop"]["stopwords"] == "_none_"
 
 
 def test_stemmer_choices_map_to_elasticsearch_filters() -> None:

@@ -78,7 +78,7 @@ def explain(error: Exception, url: str, doing: str) -> BackendError:
         if kind == "media_type_header_exception":
             return BackendError(
                 f"{where} rejected the client's version header while {doing}: the installed 'elasticsearch' "
-                "client is newer than the server; install the matching major, e.g. pip install 'elasticsearch>=8.13,<9'"
+                "client is newer than the server; install the matching major, e.g. pip install 'elasticsearch>=8.14,<9'"
             )
         if kind in ("mapper_parsing_exception", "illegal_argument_exception", "document_parsing_exception") and (
             "mapper" in reason or "mapping" in reason or "cannot be changed" in reason

@@ -103,7 +103,7 @@ def analysis(config: AnalysisConfig) -> dict[str, Any]:
         )
     filters: dict[str, Any] = {
         "arshif_length": {"type": "length", "min": 1, "max": MAX_TERM_CHARS},
-        "arshif_stop": {"type": "stop", "stopwords": stopwords(config) or ["_none_"]},
+        "arshif_stop": {"type": "stop", "stopwords": stopwords(config) or "_none_"},
         # PyStemmer's "english" is Snowball English (Porter2).
         "arshif_english": {"type": "stemmer", "language": "porter2"},
     }
@@ -167,7 +167,7 @@ def mappings(meta: IndexMeta) -> dict[str, Any]:
             },
         }
     return {
-        "dynamic": "strict",
+        "dynamic": False,  # a future Article field is kept in _source, not refused
         "_meta": {"arshif": meta.model_dump(mode="json")},
         "properties": properties,
     }
