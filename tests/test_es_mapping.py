@@ -3,70 +3,30 @@ normalization with Elasticsearch's own filters, and the field mapping."""
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 
-from search.analysis import AnalysisConfig
+from search.analysis import AnalysisConfig, Analyzer
 from search.analysis.normalize import normalize
 from search.backend import BackendError
 from search.backends.elasticsearch.mapping import (
     ARABIC_NORMALIZATION,
+    LATIN_WORD,
     _candidates,
     analysis,
     fold_rules,
     index_body,
     stopwords,
 )
+from search.backends.elasticsearch.parity import AnalyzerModel
 from search.index_meta import IndexMeta
 
 pytestmark = pytest.mark.elasticsearch
 
-# Lucene's ArabicNormalizer, as documented for the arabic_normalization filter.
-_LUCENE_FOLD = {"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0649": "\u064a", "\u0629": "\u0647"}
-_LUCENE_DROP = {"\u0640"} | {chr(c) for c in range(0x064B, 0x0653)}
-
-
-def _unescape(rule_side: str) -> str:
-    return rule_side.encode().decode("unicode_escape")
-
-
-def _char_filter(settings: dict, text: str) -> str:
-    """The mapping char filter: longest match first, left to right."""
-    rules = {}
-    for rule in settings["char_filter"]["arshif_fold"]["mappings"]:
-        key, _, value = rule.partition("=>")
-        rules[_unescape(key.strip())] = _unescape(value.strip())
-    longest = max(map(len, rules))
-    out, i = [], 0
-    while i < len(text):
-        for size in range(longest, 0, -1):
-            if text[i : i + size] in rules:
-                out.append(rules[text[i : i + size]])
-                i += size
-                break
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
-def _token_filters(text: str) -> str:
-    """lowercase, decimal_digit, arabic_normalization."""
-    text = text.lower()
-    text = "".join(str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in text)
-    return "".join(_LUCENE_FOLD.get(c, c) for c in text if c not in _LUCENE_DROP)
-
-
 @pytest.mark.parametrize("config", [AnalysisConfig(), AnalysisConfig(hamza_seats=True)], ids=["default", "seats"])
 def test_elasticsearch_chain_normalizes_every_arabic_character_as_we_do(config: AnalysisConfig) -> None:
-    settings = analysis(config)
-    differing = {
-        c: (_token_filters(_char_filter(settings, c)), normalize(c, config.hamza_seats))
-        for c in _candidates()
-        if _token_filters(_char_filter(settings, c)) != normalize(c, config.hamza_seats)
-    }
-    assert differing == {}
+    model = AnalyzerModel(analysis(config))
+    folded = {c: model.token_filters(model.char_filter(c)) for c in _candidates()}
+    assert {c: v for c, v in folded.items() if v != normalize(c, config.hamza_seats)} == {}
 
 
 @pytest.mark.parametrize(
@@ -83,8 +43,8 @@ def test_elasticsearch_chain_normalizes_every_arabic_character_as_we_do(config: 
     ],
 )
 def test_known_spellings_fold_the_same_way(raw: str, expected: str) -> None:
-    settings = analysis(AnalysisConfig())
-    assert _token_filters(_char_filter(settings, raw)) == expected == normalize(raw)
+    model = AnalyzerModel(analysis(AnalysisConfig()))
+    assert model.token_filters(model.char_filter(raw)) == expected == normalize(raw)
 
 
 def test_char_filter_leaves_to_the_token_filters_what_they_do_themselves() -> None:
@@ -102,8 +62,10 @@ def test_analyzers_share_the_chain_and_only_ranking_stems() -> None:
     assert text["char_filter"] == exact["char_filter"] == ["arshif_fold"]
     assert text["tokenizer"] == exact["tokenizer"] == "arshif_words"
     assert exact["filter"] == ["lowercase", "decimal_digit", "arabic_normalization", "arshif_length"]
-    assert text["filter"] == [*exact["filter"], "arshif_stop", "arshif_stem", "arshif_english"]
+    assert text["filter"] == [*exact["filter"], "arshif_stop", "arshif_stem_arabic", "arshif_english_latin"]
     assert settings["filter"]["arshif_stem"] == {"type": "stemmer", "language": "arabic"}
+    assert settings["filter"]["arshif_stem_arabic"]["filter"] == ["arshif_stem"]
+    assert settings["filter"]["arshif_english_latin"]["script"]["source"] == LATIN_WORD
     assert settings["filter"]["arshif_english"] == {"type": "stemmer", "language": "porter2"}
     assert settings["filter"]["arshif_length"]["max"] == 100
 
@@ -120,7 +82,7 @@ def test_stemmer_choices_map_to_elasticsearch_filters() -> None:
     assert analysis(AnalysisConfig(stemmer="snowball"))["filter"]["arshif_stem"]["language"] == "Arabic"
     unstemmed = analysis(AnalysisConfig(stemmer="none"))
     assert "arshif_stem" not in unstemmed["filter"]
-    assert "arshif_stem" not in unstemmed["analyzer"]["arshif_text"]["filter"]
+    assert "arshif_stem_arabic" not in unstemmed["analyzer"]["arshif_text"]["filter"]
     with pytest.raises(BackendError, match="light10.*no Elasticsearch equivalent"):
         analysis(AnalysisConfig(stemmer="light10"))
 
@@ -150,3 +112,20 @@ def test_mapping_fields_and_meta() -> None:
 
 def test_bm25_only_index_has_no_vector_field() -> None:
     assert "passages" not in index_body(IndexMeta())["mappings"]["properties"]
+
+
+@pytest.mark.parametrize("stemmer", ["lucene", "snowball", "none"])
+def test_whole_chain_gives_our_terms_on_the_samples(samples, stemmer: str) -> None:
+    config = AnalysisConfig(stemmer=stemmer)
+    model, ours = AnalyzerModel(analysis(config)), Analyzer(config)
+    for path in sorted(samples.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert model.exact_terms(text) == ours.exact_terms(text)
+        assert model.terms(text) == ours.terms(text)
+
+
+@pytest.mark.parametrize("text", ["اوielts", "x360علي", "åيكون", "360º", "²٣ ﬁnance", "ＡＢＣ"])
+def test_mixed_scripts_and_compatibility_characters(text: str) -> None:
+    model, ours = AnalyzerModel(analysis(AnalysisConfig())), Analyzer()
+    assert model.terms(text) == ours.terms(text)
+    assert model.exact_terms(text) == ours.exact_terms(text)

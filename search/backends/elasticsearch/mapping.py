@@ -8,7 +8,8 @@ Chain (``arshif_text`` ranks, ``arshif_exact`` serves phrases)::
     tokenizer    arshif_words  runs of letters/digits, like tokenize.WORD
     filter       lowercase, decimal_digit, arabic_normalization,
                  arshif_length (MAX_TERM_CHARS),
-                 [arshif_stop, arshif_stem, arshif_english]   -- ranking only
+                 [arshif_stop, arshif_stem_arabic, arshif_english_latin]
+                 -- ranking only; each stemmer only on its script, as ours
 
 The char filter runs before the tokenizer because invisible characters and
 extra marks must vanish before words are cut (as our tokenizer keeps them
@@ -37,11 +38,28 @@ KEYWORDS = ("id", "source", "lang", "url", "cluster", "content_hash")
 ARABIC_NORMALIZATION = frozenset("\u0622\u0623\u0625\u0649\u0629\u0640") | {chr(c) for c in range(0x064B, 0x0653)}
 _HARAKAT_CLASS = "\\u064B-\\u0652"
 
-# Arabic blocks (letters, supplement, presentation forms A and B) and the
-# invisible characters: where our rules act on non-Latin text.
-_RANGES = ((0x0600, 0x0700), (0x0750, 0x0780), (0x08A0, 0x0900), (0xFB50, 0xFE00), (0xFE70, 0xFF00))
+# Where our rules act beyond lowercasing: the Arabic blocks (letters,
+# supplement, extended-A, presentation forms A and B), plus the compatibility
+# characters news text picks up from PDFs and the web (Latin-1 and Latin
+# extended: º ² ĳ; super/subscripts; Latin ligatures; full/half-width forms).
+_RANGES = (
+    (0x00A0, 0x0250),
+    (0x0600, 0x0700),
+    (0x0750, 0x0780),
+    (0x08A0, 0x0900),
+    (0x2070, 0x20A0),
+    (0xFB00, 0xFE00),
+    (0xFE70, 0xFF00),
+    (0xFF00, 0xFFF0),
+)
 
 # Lucene's stemmer names for our stemmer choices (AnalysisConfig.stemmer).
+# Our analyzer stems a word with Snowball English when it starts with a Latin
+# letter and with the Arabic stemmer otherwise (chain._is_latin); a
+# condition filter makes the same choice per token (Painless, Basic license).
+LATIN_WORD = "int c = token.getTerm().charAt(0); return c < 1536 && !Character.isDigit(c);"
+NOT_LATIN_WORD = "int c = token.getTerm().charAt(0); return c >= 1536 || Character.isDigit(c);"
+
 STEMMERS: dict[str, dict[str, str] | None] = {
     "lucene": {"type": "stemmer", "language": "arabic"},
     "snowball": {"type": "snowball", "language": "Arabic"},
@@ -78,8 +96,8 @@ def fold_rules(config: AnalysisConfig) -> dict[str, str]:
     rules: dict[str, str] = {}
     for char in _candidates():
         target = normalize(char, config.hamza_seats)
-        if target == char or char in ARABIC_NORMALIZATION:
-            continue
+        if target in (char, char.lower()) or char in ARABIC_NORMALIZATION:
+            continue  # nothing to do, or the lowercase / arabic_normalization filters do it
         if unicodedata.category(char) == "Nd" and target.isdigit():
             continue  # decimal_digit
         rules[char] = target
@@ -106,14 +124,20 @@ def analysis(config: AnalysisConfig) -> dict[str, Any]:
         "arshif_stop": {"type": "stop", "stopwords": stopwords(config) or "_none_"},
         # PyStemmer's "english" is Snowball English (Porter2).
         "arshif_english": {"type": "stemmer", "language": "porter2"},
+        "arshif_english_latin": {"type": "condition", "filter": ["arshif_english"], "script": {"source": LATIN_WORD}},
     }
     exact_chain = ["lowercase", "decimal_digit", "arabic_normalization", "arshif_length"]
     ranking_chain = [*exact_chain, "arshif_stop"]
     stemmer = STEMMERS[config.stemmer]
     if stemmer is not None:
         filters["arshif_stem"] = stemmer
-        ranking_chain.append("arshif_stem")
-    ranking_chain.append("arshif_english")
+        filters["arshif_stem_arabic"] = {
+            "type": "condition",
+            "filter": ["arshif_stem"],
+            "script": {"source": NOT_LATIN_WORD},
+        }
+        ranking_chain.append("arshif_stem_arabic")
+    ranking_chain.append("arshif_english_latin")
     common = {"type": "custom", "char_filter": ["arshif_fold"], "tokenizer": "arshif_words"}
     return {
         "char_filter": {
