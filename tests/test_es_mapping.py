@@ -124,7 +124,7 @@ def test_whole_chain_gives_our_terms_on_the_samples(samples, stemmer: str) -> No
         assert model.terms(text) == ours.terms(text)
 
 
-@pytest.mark.parametrize("text", ["اوielts", "x360علي", "åيكون", "360º", "²٣ ﬁnance", "ＡＢＣ"])
+@pytest.mark.parametrize("text", ["اوielts", "x360علي", "åيكون", "360º", "²٣ ﬁnance", "ＡＢＣ", "263 ﷼ الفضي"])
 def test_mixed_scripts_and_compatibility_characters(text: str) -> None:
     model, ours = AnalyzerModel(analysis(AnalysisConfig())), Analyzer()
     assert model.terms(text) == ours.terms(text)

@@ -26,6 +26,7 @@ from search.analysis import AnalysisConfig
 from search.analysis import stopwords as stoplists
 from search.analysis.chain import MAX_TERM_CHARS
 from search.analysis.normalize import INVISIBLE, normalize
+from search.analysis.tokenize import WORD
 from search.backend import BackendError
 from search.index_meta import IndexMeta
 
@@ -72,9 +73,15 @@ def _escape(text: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else f"\\u{ord(c):04x}" for c in text)
 
 
+def _in_words(char: str) -> bool:
+    """Whether our tokenizer keeps ``char`` inside a word; anything else only
+    separates words (e.g. ﷼, whose NFKC is a word), so it must stay as is."""
+    return WORD.fullmatch("a" + char) is not None
+
+
 def _candidates() -> list[str]:
     chars = [chr(c) for low, high in _RANGES for c in range(low, high)] + sorted(INVISIBLE)
-    return [c for c in chars if unicodedata.category(c) != "Cn"]
+    return [c for c in chars if unicodedata.category(c) != "Cn" and _in_words(c)]
 
 
 def _composed_sequences(hamza_seats: bool) -> dict[str, str]:
