@@ -110,7 +110,7 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.parametrize("command", [["stats"], ["search", "نفط"]])
+@pytest.mark.parametrize("command", [["stats"], ["search", "نفط"], ["index", "news.jsonl"], ["reindex"]])
 def test_cli_reports_an_unreachable_cluster_in_one_line(command: list[str], monkeypatch, tmp_path) -> None:
     url = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("ARSHIF_ES_TIMEOUT", "2")

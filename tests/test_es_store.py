@@ -375,3 +375,16 @@ def test_hybrid_search_sends_an_rrf_retriever() -> None:
     standard, knn = rrf["retrievers"]
     assert standard == {"standard": {"query": store.compiler.compile(parse("نفط"), filters)}}
     assert knn["knn"]["k"] == 50 and knn["knn"]["filter"] == {"bool": {"filter": [{"terms": {"source": ["okaz"]}}]}}
+
+
+def test_rebuild_starts_an_empty_version_and_drops_the_old_one() -> None:
+    table = _reindex_table({"completed": True})
+    wire = Wire(routes(table))
+    store = backend(wire)
+    assert store.clear(IndexMeta(analysis=AnalysisConfig(stemmer="none"))) == "arshif-v3"
+    assert not wire.find("POST", "/_reindex")
+    order = [(r.method, r.path) for r in wire.requests]
+    assert (
+        order.index(("PUT", "/arshif-v3")) < order.index(("POST", "/_aliases")) < order.index(("DELETE", "/arshif-v2"))
+    )
+    assert store.analyzer.config.stemmer == "none"
