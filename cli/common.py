@@ -35,7 +35,9 @@ BackendOption = Annotated[
 ]
 EsUrlOption = Annotated[
     str | None,
-    typer.Option("--es-url", help="Elasticsearch URL [env ARSHIF_ES_URL].", show_default=False),
+    typer.Option(
+        "--es-url", help="Elasticsearch URL; implies --backend elasticsearch [env ARSHIF_ES_URL].", show_default=False
+    ),
 ]
 
 err = Console(stderr=True, highlight=False)
@@ -52,7 +54,11 @@ def index_dir(option: Path | None) -> Path:
 
 
 def settings_for(index: Path | None, backend: str | None = None, es_url: str | None = None) -> Settings:
-    """Settings with the command's flags applied; a bad value is one clear line."""
+    """Settings with the command's flags applied; a bad value is one clear line.
+    An ``--es-url`` on the command line means Elasticsearch unless
+    ``--backend`` says otherwise."""
+    if es_url and backend is None:
+        backend = "elasticsearch"
     try:
         return load_settings(index=index, backend=backend, es_url=es_url)
     except ValidationError as error:
