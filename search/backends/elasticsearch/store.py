@@ -39,10 +39,21 @@ def physical_name(alias: str, version: int) -> str:
     return f"{alias}-v{version}"
 
 
+MAX_HITS = 10_000  # index.max_result_window, and the kNN candidate cap
+
+
+def _within_window(limit: int) -> None:
+    if limit > MAX_HITS:
+        raise BackendError(
+            f"Elasticsearch returns at most {MAX_HITS:,} hits per query and {limit:,} were asked for: "
+            "narrow the query with filters or page less deep"
+        )
+
+
 def num_candidates(limit: int) -> int:
     """HNSW candidates per shard: ten times the hits wanted, 100 at least,
     within Elasticsearch's cap of 10,000."""
-    return min(max(limit * 10, 100), 10_000)
+    return min(max(limit * 10, 100), MAX_HITS)
 
 
 class ElasticsearchBackend:
@@ -295,6 +306,7 @@ class ElasticsearchBackend:
             return self.client.search(index=self.alias, **body).body
 
     def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked:
+        _within_window(limit)
         body: dict[str, Any] = {
             "query": self.compiler.compile(query, filters),
             "size": limit,
