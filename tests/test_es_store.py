@@ -388,3 +388,13 @@ def test_rebuild_starts_an_empty_version_and_drops_the_old_one() -> None:
         order.index(("PUT", "/arshif-v3")) < order.index(("POST", "/_aliases")) < order.index(("DELETE", "/arshif-v2"))
     )
     assert store.analyzer.config.stemmer == "none"
+
+
+def test_deeper_than_the_result_window_is_one_clear_error() -> None:
+    wire = Wire(routes(existing_index(meta=IndexMeta(embedder="e", dimension=2).model_dump(mode="json"))))
+    store = backend(wire)
+    with pytest.raises(BackendError, match="at most 10,000 hits per query and 10,010 were asked for"):
+        store.text_search(parse("نفط"), Filters(), 10_010)
+    with pytest.raises(BackendError, match="at most 10,000 hits"):
+        store.vector_search(np.ones(2), Filters(), 20_000)
+    assert not wire.find("POST", "/arshif/_search")

@@ -339,6 +339,7 @@ class ElasticsearchBackend:
             raise BackendError("this index has no vectors: rebuild it with an embedder for semantic search")
         if limit == 0:
             return Ranked([], 0)
+        _within_window(limit)
         result = self._search(
             "vector searching", knn=self.knn_clause(vector, filters, limit), size=limit, _source=False
         )
@@ -370,6 +371,7 @@ class ElasticsearchBackend:
         if self.meta.dimension is None:
             raise BackendError("this index has no vectors: rebuild it with an embedder for hybrid search")
         window = max(window, limit)
+        _within_window(window)
         retriever = {
             "rrf": {
                 "retrievers": [
