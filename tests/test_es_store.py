@@ -398,3 +398,10 @@ def test_deeper_than_the_result_window_is_one_clear_error() -> None:
     with pytest.raises(BackendError, match="at most 10,000 hits"):
         store.vector_search(np.ones(2), Filters(), 20_000)
     assert not wire.find("POST", "/arshif/_search")
+
+
+def test_vectors_of_another_dimension_are_refused_before_sending() -> None:
+    wire = Wire(routes(existing_index(meta=IndexMeta(embedder="e", dimension=2).model_dump(mode="json"))))
+    with pytest.raises(BackendError, match="article a0: vectors of 3 dimensions, but .* holds 2 \\(e\\)"):
+        backend(wire).upsert(articles(1), [np.ones((2, 3))])
+    assert not wire.find("PUT", "/_bulk")

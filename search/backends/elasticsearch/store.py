@@ -221,6 +221,11 @@ class ElasticsearchBackend:
             matrix = vectors[i] if vectors is not None else None
             if matrix is not None:
                 rows = np.atleast_2d(np.asarray(matrix, dtype=np.float32))
+                if rows.shape[1] != self.meta.dimension:
+                    raise BackendError(
+                        f"article {article.id}: vectors of {rows.shape[1]} dimensions, but {self.url}/{self.alias} "
+                        f"holds {self.meta.dimension} ({self.meta.embedder}): use that embedder or 'arshif reindex'"
+                    )
                 source["passages"] = [{"vector": row.tolist()} for row in rows]
             yield {"_op_type": "index", "_index": self.alias, "_id": article.id, "_source": source}
 
