@@ -11,7 +11,7 @@ from typing import Annotated
 import orjson
 import typer
 
-from cli.common import IndexOption, err, fail, index_dir, open_backend
+from cli.common import BackendOption, EsUrlOption, IndexOption, err, fail, open_backend, settings_for
 from indexer.pipeline import IndexRun, RejectsFile, RunSummary
 from search.backend import BackendError
 from search.index_meta import IndexMeta
@@ -54,12 +54,22 @@ def index(
     rebuild: Annotated[bool, typer.Option(help="Delete the existing index first.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    backend_name: BackendOption = None,
+    es_url: EsUrlOption = None,
 ) -> None:
     """Index articles; re-running only adds what is new or changed."""
-    directory = index_dir(index)
-    if rebuild and directory.exists():
+    settings = settings_for(index, backend_name, es_url)
+    directory = settings.index
+    on_cluster = settings.backend == "elasticsearch"
+    if rebuild and not on_cluster and directory.exists():
         shutil.rmtree(directory)
-    backend = open_backend(index, IndexMeta(), create=True)
+    meta = None if rebuild and on_cluster else IndexMeta()
+    backend = open_backend(index, meta, create=True, backend=backend_name, es_url=es_url)
+    if rebuild and on_cluster:
+        try:
+            backend.clear(IndexMeta())
+        except BackendError as error:
+            fail(str(error))
     run = IndexRun(
         backend=backend,
         rejects=RejectsFile(rejects or directory / "rejects.jsonl"),

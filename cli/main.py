@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import index_cmd, search_cmd, serve_cmd, stats_cmd
+from cli import index_cmd, reindex_cmd, search_cmd, serve_cmd, stats_cmd
 
 app = typer.Typer(
     help="arshif: search Arabic news archives in Arabic or English.",
@@ -17,6 +17,7 @@ app.command("index")(index_cmd.index)
 app.command("search")(search_cmd.search)
 app.command("stats")(stats_cmd.stats)
 app.command("serve")(serve_cmd.serve)
+app.command("reindex")(reindex_cmd.reindex)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import orjson
 import typer
 from rich.text import Text
 
-from cli.common import IndexOption, fail, open_backend, out
+from cli.common import BackendOption, EsUrlOption, IndexOption, fail, open_backend, out
 from search.engine import SearchService
 from search.models import SearchRequest, SearchResponse
 from search.query import QuerySyntaxError
@@ -76,13 +76,15 @@ def search(
     queries: Annotated[Path | None, typer.Option(help="Run a batch: JSONL with 'qid' and 'query'.")] = None,
     run_format: Annotated[str, typer.Option("--format", help="Batch output: jsonl or trec.")] = "jsonl",
     strict: Annotated[bool, typer.Option(help="Reject malformed queries instead of reading them leniently.")] = False,
+    backend_name: BackendOption = None,
+    es_url: EsUrlOption = None,
 ) -> None:
     """Search the index."""
     if (query is None) == (queries is None):
         fail("give either a QUERY or --queries FILE")
     if run_format not in ("jsonl", "trec"):
         fail(f"--format {run_format!r}: use jsonl or trec")
-    backend = open_backend(index)
+    backend = open_backend(index, backend=backend_name, es_url=es_url)
     service = SearchService(backend, backend.analyzer, strict=strict)
     if queries is not None:
         _batch(service, queries, limit, run_format)

@@ -7,15 +7,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import IndexOption, open_backend, out
+from cli.common import BackendOption, EsUrlOption, IndexOption, open_backend, out
 
 
 def stats(
     index: IndexOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    backend_name: BackendOption = None,
+    es_url: EsUrlOption = None,
 ) -> None:
     """Show the number of articles, sources, date range, size and build settings."""
-    backend = open_backend(index)
+    backend = open_backend(index, backend=backend_name, es_url=es_url)
     info = backend.stats()
     if json_output:
         out.print_json(info.model_dump_json())

@@ -17,7 +17,7 @@ import orjson
 
 from indexer.fields import RecordError, to_article
 from indexer.readers import read
-from indexer.records import Reject
+from indexer.records import Location, Reject
 from search.backend import Backend
 from search.models import Article
 
@@ -131,7 +131,8 @@ class IndexRun:
 
     def _flush(self, batch: list[Article], summary: RunSummary) -> None:
         if batch:
-            self.backend.upsert(batch)
+            for failure in self.backend.upsert(batch) or []:  # a server refused these articles
+                self._reject(Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary)
             self.backend.commit()
         if self.progress:
             self.progress(summary)

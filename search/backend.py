@@ -32,12 +32,24 @@ class BackendError(RuntimeError):
     """A backend could not do what was asked; the message says what to do."""
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An article the engine refused while the rest of its batch was stored
+    (a server backend rejects documents one by one); goes to the rejects file."""
+
+    id: str
+    reason: str
+
+
 class Backend(Protocol):
     name: str
 
-    def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> None:
+    def upsert(
+        self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None
+    ) -> list[Failure] | None:
         """Add or replace articles (by id). ``vectors``: one passage matrix per
-        article, or ``None`` for a BM25-only index."""
+        article, or ``None`` for a BM25-only index. Returns the articles the
+        engine refused, if it can refuse some and keep the others."""
 
     def commit(self) -> None:
         """Make everything upserted or deleted so far durable and searchable."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,22 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="port 'arshif serve' listens on")
     api_token: SecretStr | None = Field(
         None, description="bearer token required for saved-query writes (always required off loopback)"
+    )
+    backend: Literal["embedded", "elasticsearch"] = Field(
+        "embedded", description="storage engine: 'embedded' (a directory, no server) or 'elasticsearch'"
+    )
+    es_url: str = Field("http://localhost:9200", description="Elasticsearch URL, e.g. https://es.example.org:9200")
+    es_index: str = Field("arshif", description="Elasticsearch alias; physical indices are ALIAS-v1, ALIAS-v2...")
+    es_api_key: SecretStr | None = Field(None, description="Elasticsearch API key (base64 'id:key' as Kibana shows it)")
+    es_username: str | None = Field(None, description="Elasticsearch basic-auth user (instead of an API key)")
+    es_password: SecretStr | None = Field(None, description="password for es_username")
+    es_ca_certs: Path | None = Field(None, description="CA certificate (PEM) that signed the cluster's TLS certificate")
+    es_verify: bool = Field(True, description="verify the cluster's TLS certificate (false only for test clusters)")
+    es_timeout: float = Field(10.0, gt=0, description="seconds to wait for any Elasticsearch request")
+    es_shards: int = Field(1, ge=1, description="primary shards of a new Elasticsearch index (see docs/elasticsearch.md)")
+    es_replicas: int = Field(0, ge=0, description="replicas of a new Elasticsearch index (0 on a single node)")
+    es_rrf: Literal["auto", "server", "client"] = Field(
+        "auto", description="hybrid fusion on Elasticsearch: server-side rrf retriever when licensed (auto), always, or never"
     )
 
 

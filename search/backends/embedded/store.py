@@ -167,7 +167,7 @@ class EmbeddedBackend:
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "hash", article.content_hash)),
             ]
         )
-        return self.searcher.search(query, 1, count=True).count > 0
+        return self.searcher.search(query, 1, count=True).count > 0  # tantivy 0.27 panics on limit 0
 
     def ids(self) -> set[str]:
         """Live ids, read from the term dictionary (no stored document is loaded);

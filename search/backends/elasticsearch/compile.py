@@ -1,0 +1,120 @@
+"""Compile a parsed ``Query`` and ``Filters`` into Elasticsearch Query DSL.
+
+Pure functions from our tree to dicts (no I/O), mirroring
+``search.backends.embedded.compile``: words become ``match`` queries on the
+stemmed fields (summed over title and body), phrases ``match_phrase`` on the
+unstemmed ``.exact`` sub-fields, and filters go in ``filter``/``must_not``
+where they never add to the score. Whether a word is a stop word is decided
+by our analyzer, as in the embedded backend, so ``+في`` constrains nothing
+on either engine.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from search.analysis import Analyzer
+from search.backends.elasticsearch.mapping import EXACT_SUFFIX, TEXT_FIELDS
+from search.models import Filters
+from search.query import Clause, Group, Phrase, Query, Word
+
+Dsl = dict[str, Any]
+MATCH_ALL: Dsl = {"match_all": {}}
+MATCH_NONE: Dsl = {"match_none": {}}
+
+
+def _any(queries: list[Dsl]) -> Dsl:
+    return queries[0] if len(queries) == 1 else {"bool": {"should": queries, "minimum_should_match": 1}}
+
+
+class Compiler:
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def word(self, node: Word) -> Dsl | None:
+        if not self.analyzer.terms(node.text):
+            return None
+        if node.field:
+            return {"match": {node.field: {"query": node.text}}}
+        return {"multi_match": {"query": node.text, "fields": list(TEXT_FIELDS), "type": "most_fields"}}
+
+    def phrase(self, node: Phrase) -> Dsl | None:
+        if not self.analyzer.exact_terms(node.text):
+            return None
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        return _any([{"match_phrase": {f"{f}.{EXACT_SUFFIX}": {"query": node.text}}} for f in fields])
+
+    def node(self, node: Word | Phrase | Group) -> Dsl | None:
+        if isinstance(node, Word):
+            return self.word(node)
+        if isinstance(node, Phrase):
+            return self.phrase(node)
+        return self.clauses(node.clauses)
+
+    def clauses(self, clauses: tuple[Clause, ...]) -> Dsl | None:
+        """A bool query; ``None`` when every clause was only stop words."""
+        occurs: dict[str, list[Dsl]] = {"must": [], "should": [], "must_not": []}
+        for clause in clauses:
+            query = self.node(clause.node)
+            if query is not None:
+                occurs[clause.occur.value].append(query)
+        if not any(occurs.values()):
+            return None
+        if not occurs["must"] and not occurs["should"]:
+            occurs["must"].append(MATCH_ALL)
+        if len(occurs["must"]) + len(occurs["should"]) == 1 and not occurs["must_not"]:
+            return (occurs["must"] or occurs["should"])[0]
+        body: Dsl = {occur: queries for occur, queries in occurs.items() if queries}
+        if occurs["should"] and not occurs["must"]:
+            body["minimum_should_match"] = 1
+        return {"bool": body}
+
+    def filters(self, filters: Filters) -> tuple[list[Dsl], list[Dsl]]:
+        """``(filter, must_not)`` clauses: restrictions that never score."""
+        keep: list[Dsl] = []
+        drop: list[Dsl] = []
+        for field, values, into in (
+            ("source", filters.sources, keep),
+            ("lang", filters.langs, keep),
+            ("source", filters.exclude_sources, drop),
+            ("lang", filters.exclude_langs, drop),
+        ):
+            if values:
+                into.append({"terms": {field: list(values)}})
+        for field, low, high in (
+            ("date", filters.date_from, filters.date_to),
+            ("indexed_at", filters.indexed_after, None),
+        ):
+            bounds = {k: _iso(v) for k, v in (("gte", low), ("lt", high)) if v is not None}
+            if bounds:
+                keep.append({"range": {field: bounds}})
+        return keep, drop
+
+    def filter_query(self, filters: Filters) -> Dsl | None:
+        """Filters alone (for kNN's ``filter``); ``None`` when there are none."""
+        keep, drop = self.filters(filters)
+        if not keep and not drop:
+            return None
+        body: Dsl = {}
+        if keep:
+            body["filter"] = keep
+        if drop:
+            body["must_not"] = drop
+        return {"bool": body}
+
+    def compile(self, query: Query, filters: Filters) -> Dsl:
+        """The whole request; an empty text query with filters browses them."""
+        text = self.clauses(query.clauses)
+        if text is None:
+            text = MATCH_ALL if query.is_empty else MATCH_NONE
+        restriction = self.filter_query(filters)
+        if restriction is None:
+            return text
+        return {"bool": {"must": [text], **restriction["bool"]}}
+
+
+def _iso(value: datetime) -> str:
+    """UTC ISO-8601, as the ``date`` fields store it; naive means UTC."""
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.isoformat().replace("+00:00", "Z")
