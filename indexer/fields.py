@@ -15,7 +15,10 @@ from typing import Any
 
 import orjson
 
+from indexer.clean import clean_lines
 from indexer.dates import parse_date
+from indexer.decode import DecodeError, check_text
+from indexer.language import detect_language
 from indexer.records import RawRecord
 from search.analysis.normalize import normalize
 from search.models import Article
@@ -28,6 +31,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "href", "canonical_url"),
     "source": ("source", "site", "newspaper", "publisher", "outlet"),
     "lang": ("lang", "language"),
+    "author": ("author", "byline", "writer"),
+    "dateline": ("dateline", "place"),
+    "crawled": ("crawled", "crawled_at", "crawl_date", "fetched_at", "date_extracted"),
 }
 MAX_BODY_CHARS = 5_000_000
 
@@ -76,15 +82,21 @@ def to_article(
         if values.get(key) in (None, ""):
             values[key] = value
     body = _text(values["body"], "body")
-    if not body:
-        raise RecordError(f"no body (looked for {', '.join(names['body'])})")
     if len(body) > max_body_chars:
         raise RecordError(f"body has {len(body):,} characters, more than the limit of {max_body_chars:,}")
+    body = clean_lines(body)
+    if not body:
+        raise RecordError(f"no body (looked for {', '.join(names['body'])})")
     title = _text(values["title"], "title")
+    try:
+        check_text(body)
+        check_text(title)
+    except DecodeError as error:
+        raise RecordError(str(error)) from error
     url = _text(values["url"], "url")
     date: datetime | None = None
     if values["date"] not in (None, ""):
-        date = parse_date(values["date"])
+        date = parse_date(values["date"], parse_date(values["crawled"]))
         if date is None:
             raise RecordError(f"field 'date': cannot read {values['date']!r} as a date")
     given_id = _text(values["id"], "id")
@@ -96,7 +108,9 @@ def to_article(
         "date": date,
         "source": _text(values["source"], "source"),
         "url": url,
-        "lang": _text(values["lang"], "lang") or "ar",
+        "lang": _text(values["lang"], "lang") or detect_language(body),
+        "author": _text(values["author"], "author"),
+        "dateline": _text(values["dateline"], "dateline"),
     }
     digest = hashlib.sha1(orjson.dumps(data, default=str)).hexdigest()
     return Article(**data, content_hash=digest)
