@@ -150,7 +150,7 @@ class EmbeddedBackend:
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "hash", article.content_hash)),
             ]
         )
-        return self.searcher.search(query, 0, count=True).count > 0
+        return self.searcher.search(query, 1, count=True).count > 0
 
     def ids(self) -> set[str]:
         """Live ids, read from the term dictionary (no stored document is loaded);
