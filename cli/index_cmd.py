@@ -15,7 +15,7 @@ from cli.progress import progress
 from indexer.duplicates import FILE_NAME as DUPLICATES_FILE
 from indexer.duplicates import DuplicateStore
 from indexer.fields import ALIASES, MAX_BODY_CHARS
-from indexer.pipeline import LAST_RUN_FILE, IndexRun, RejectsFile, RunSummary
+from indexer.pipeline import BATCH_SIZE, LAST_RUN_FILE, IndexRun, RejectsFile, RunSummary
 from indexer.readers import READERS
 from search.backend import BackendError
 from search.index_meta import IndexMeta
@@ -59,6 +59,7 @@ def index(
     rebuild: Annotated[bool, typer.Option(help="Delete the existing index first.")] = False,
     max_chars: Annotated[int, typer.Option(min=1, help="Reject articles whose body is longer.")] = MAX_BODY_CHARS,
     dedup: Annotated[bool, typer.Option(help="Merge exact duplicates and cluster near-duplicates.")] = True,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per committed batch.")] = BATCH_SIZE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
@@ -85,6 +86,7 @@ def index(
             field_overrides=overrides,
             format=format,
             max_body_chars=max_chars,
+            batch_size=batch_size,
             duplicates=duplicates,
             progress=show,
         )
