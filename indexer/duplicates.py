@@ -80,10 +80,11 @@ class DuplicateStore:
     ) -> None:
         self.path = Path(path)
         self.threshold = threshold
-        self.hasher = hasher or MinHasher()
-        self.bands, self.rows = optimal_bands(threshold, self.hasher.num_perm)
         # Share the index's analyzer: its per-word cache then serves both.
-        self.analyzer = analyzer or Analyzer()
+        analyzer = analyzer or Analyzer()
+        self.hasher = hasher or MinHasher()
+        self.hasher.use_normalizer(lambda chunk: " ".join(analyzer.exact_terms(chunk)))
+        self.bands, self.rows = optimal_bands(threshold, self.hasher.num_perm)
         self.db = sqlite3.connect(self.path, isolation_level="DEFERRED")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -100,9 +101,9 @@ class DuplicateStore:
         self.db.commit()
 
     def fingerprint(self, body: str) -> Fingerprint:
-        exact = self.analyzer.joined(body)[1]  # also warms the cache the index's upsert reads
-        digest = hashlib.sha1(exact.encode("utf-8")).hexdigest()
-        return Fingerprint(digest, self.hasher.signature(exact.split()))
+        """Body hash (of the normalized word sequence) and MinHash signature."""
+        words = self.hasher.word_hashes(body)
+        return Fingerprint(hashlib.sha1(words.tobytes()).hexdigest(), self.hasher.signature(words))
 
     # -- exact duplicates --------------------------------------------------
 

@@ -5,14 +5,17 @@ Datasets*, ch. 3).
 This is the algorithm datasketch implements, written against numpy directly:
 datasketch keeps its LSH index in memory (or Redis/Cassandra), and ours must
 live in the index directory and survive a crash, so the storage is ours
-anyway (``indexer.duplicates``); the hashing is the few lines below. Words
-are the analysis chain's exact terms (normalized, unstemmed), so spelling
-variants of alef/ya/ta-marbuta and harakat do not hide a copy.
+anyway (``indexer.duplicates``); the hashing is the few lines below, with a
+faster hash family. Words are normalized by the caller's function (the
+analysis chain's exact terms), so spelling variants of alef/ya/ta-marbuta and
+harakat do not hide a copy; each white-space chunk is normalized and hashed
+once per run.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,12 +45,20 @@ def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
-class _WordHashes(dict[str, int]):
-    """word -> CRC-32 of its UTF-8 bytes, computed once (stable across runs,
-    unlike ``hash()``)."""
+NO_WORD = 1 << 32  # outside CRC-32's range: a chunk without any word
 
-    def __missing__(self, word: str) -> int:
-        value = self[word] = zlib.crc32(word.encode("utf-8"))
+
+class _WordHashes(dict[str, int]):
+    """white-space-free chunk -> CRC-32 of its normalized words, computed once
+    (CRC-32 is stable across runs, unlike ``hash()``)."""
+
+    def __init__(self, normalize: Callable[[str], str] = str) -> None:
+        super().__init__()
+        self.normalize = normalize
+
+    def __missing__(self, chunk: str) -> int:
+        words = self.normalize(chunk)
+        value = self[chunk] = zlib.crc32(words.encode("utf-8")) if words else NO_WORD
         return value
 
 
@@ -58,26 +69,35 @@ class MinHasher:
     num_perm: int = NUM_PERM
     shingle: int = SHINGLE
     seed: int = 1
+    normalize: Callable[[str], str] = str
     _a: np.ndarray = field(init=False, repr=False)
     _b: np.ndarray = field(init=False, repr=False)
-    _words: _WordHashes = field(default_factory=lambda: _WordHashes(), repr=False)
+    _words: _WordHashes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.use_normalizer(self.normalize)
         # Multiply-shift hashing (Dietzfelbinger et al. 1997): h(x) = (a*x + b mod 2^64) >> 32
         # with odd a is universal and needs no modulo, the slow step of the Mersenne form.
         generator = np.random.default_rng(self.seed)
         self._a = generator.integers(0, 1 << 63, self.num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self._b = generator.integers(0, 1 << 63, self.num_perm, dtype=np.uint64)
 
-    def _word_hashes(self, words: list[str]) -> np.ndarray:
+    def use_normalizer(self, normalize: Callable[[str], str]) -> None:
+        """Normalize chunks with ``normalize`` from now on (the cache restarts)."""
+        self.normalize = normalize
+        self._words = _WordHashes(normalize)
+
+    def word_hashes(self, text: str) -> np.ndarray:
+        """One hash per word of ``text`` (chunks without a word left out)."""
         if len(self._words) > 2_000_000:
             self._words.clear()
-        return np.fromiter(map(self._words.__getitem__, words), dtype=np.uint64, count=len(words))
+        chunks = text.split()
+        hashes = np.fromiter(map(self._words.__getitem__, chunks), dtype=np.uint64, count=len(chunks))
+        return hashes[hashes != NO_WORD]
 
-    def shingles(self, words: list[str]) -> np.ndarray:
+    def shingles(self, hashes: np.ndarray) -> np.ndarray:
         """32-bit hashes of the word ``shingle``-grams (the words themselves
         when the text is shorter than one shingle)."""
-        hashes = self._word_hashes(words)
         k = self.shingle
         if len(hashes) < k or k == 1:
             return hashes
@@ -87,9 +107,9 @@ class MinHasher:
             combined = combined * multiplier + hashes[offset : len(hashes) - k + 1 + offset]
         return combined & MASK32
 
-    def signature(self, words: list[str]) -> np.ndarray:
-        """The MinHash signature (``num_perm`` uint32 values) of ``words``."""
-        shingles = self.shingles(words)
+    def signature(self, hashes: np.ndarray) -> np.ndarray:
+        """The MinHash signature (``num_perm`` uint32 values) of a text's word hashes."""
+        shingles = self.shingles(hashes)
         if len(shingles) == 0:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
         permuted = (shingles[:, None] * self._a + self._b) >> SHIFT
