@@ -29,10 +29,10 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.duplicates import FILE_NAME, DuplicateStore  # noqa: E402
-from indexer.pipeline import IndexRun, RejectsFile  # noqa: E402
-from search.backends import open_embedded  # noqa: E402
-from search.index_meta import IndexMeta  # noqa: E402
+from indexer.duplicates import FILE_NAME, DuplicateStore
+from indexer.pipeline import IndexRun, RejectsFile
+from search.backends import open_embedded
+from search.index_meta import IndexMeta
 
 DATA = ROOT.parent / "shared" / "data" / "news-dev.jsonl.gz"
 PAGE = """<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>{title} | {source}</title>
@@ -73,8 +73,12 @@ def html_pages(folder: Path, count: int) -> None:
             record = orjson.loads(line)
             paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in record["body"].split("\n") if p.strip())
             (folder / f"{number:05d}.html").write_text(
-                PAGE.format(title=html.escape(record["title"]), source=record["source"], date=record["date"],
-                            paragraphs=paragraphs),
+                PAGE.format(
+                    title=html.escape(record["title"]),
+                    source=record["source"],
+                    date=record["date"],
+                    paragraphs=paragraphs,
+                ),
                 encoding="utf-8",
             )
 

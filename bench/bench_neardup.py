@@ -36,9 +36,9 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.duplicates import DuplicateStore  # noqa: E402
-from indexer.minhash import MinHasher  # noqa: E402
-from search.analysis import Analyzer  # noqa: E402
+from indexer.duplicates import DuplicateStore
+from indexer.minhash import MinHasher
+from search.analysis import Analyzer
 
 DATA = ROOT.parent / "shared" / "data" / "news-dev.jsonl.gz"
 POSITIVE = ("wire", "light", "medium")
@@ -99,11 +99,14 @@ def edit(kind: str, body: str, other: str, vocabulary: list[str], rng: random.Ra
     return ". ".join(sentences)
 
 
-def evaluate(base: list[dict], copies: list[tuple[str, str, str]], threshold: float, perm: int, shingle: int,
-             analyzer: Analyzer) -> dict[str, object]:
+def evaluate(
+    base: list[dict], copies: list[tuple[str, str, str]], threshold: float, perm: int, shingle: int, analyzer: Analyzer
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         store = DuplicateStore(
-            Path(tmp) / "d.sqlite", threshold=threshold, hasher=MinHasher(num_perm=perm, shingle=shingle),
+            Path(tmp) / "d.sqlite",
+            threshold=threshold,
+            hasher=MinHasher(num_perm=perm, shingle=shingle),
             analyzer=analyzer,
         )
         cluster_of = {}
@@ -122,9 +125,12 @@ def evaluate(base: list[dict], copies: list[tuple[str, str, str]], threshold: fl
                 cluster_of[other] = cluster
             if not placement.cluster:
                 continue
-            if placement.cluster == (cluster_of[original] or original) and kind in POSITIVE:
-                found[kind] += 1
-            elif kind == "rewrite" and placement.cluster == (cluster_of[original] or original):
+            if (
+                placement.cluster == (cluster_of[original] or original)
+                and kind in POSITIVE
+                or kind == "rewrite"
+                and placement.cluster == (cluster_of[original] or original)
+            ):
                 found[kind] += 1
             else:
                 wrong += 1
@@ -170,8 +176,10 @@ def main() -> None:
         other = rng.choice(base)["body"]
         for kind in (*POSITIVE, "rewrite"):
             copies.append((kind, record["id"], edit(kind, record["body"], other, vocabulary, rng)))
-    print(f"corpus: {DATA.name}, {len(base)} distinct originals, {len(copies)} copies "
-          f"({', '.join(POSITIVE)} = duplicates; rewrite = not)")
+    print(
+        f"corpus: {DATA.name}, {len(base)} distinct originals, {len(copies)} copies "
+        f"({', '.join(POSITIVE)} = duplicates; rewrite = not)"
+    )
     for perm in map(int, args.perms.split(",")):
         for shingle in map(int, args.shingles.split(",")):
             for threshold in map(float, args.thresholds.split(",")):

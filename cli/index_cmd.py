@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -51,7 +52,7 @@ def index(
     ],
     index: IndexOption = None,
     format: Annotated[str | None, typer.Option(help=f"Read every file as this format ({', '.join(READERS)}).")] = None,
-    field: Annotated[list[str], typer.Option("--field", help="Map a field: --field body=article_text.")] = [],
+    field: Annotated[list[str] | None, typer.Option("--field", help="Map a field: --field body=article_text.")] = None,
     rejects: Annotated[
         Path | None, typer.Option(help="Where to write rejected records (JSONL) [default: INDEX/rejects.jsonl].")
     ] = None,
@@ -64,6 +65,8 @@ def index(
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Index articles; re-running only adds what is new or changed."""
+    if field is None:
+        field = []
     if format is not None and format not in READERS:
         fail(f"--format {format!r}: use one of {', '.join(READERS)}")
     overrides = _parse_overrides(field)
@@ -74,7 +77,7 @@ def index(
     try:
         analyzer = getattr(backend, "analyzer", None)
         duplicates = DuplicateStore(directory / DUPLICATES_FILE, analyzer=analyzer) if dedup else None
-    except Exception as error:  # sqlite3.Error and OSError: the store is unusable either way
+    except (sqlite3.Error, OSError) as error:
         fail(f"cannot open {directory / DUPLICATES_FILE}: {error}")
     rejects_file = RejectsFile(rejects or directory / "rejects.jsonl")
     if rejects_file.path.exists():

@@ -50,9 +50,14 @@ def stats(
             "near-dup clusters", f"{duplicates['clusters']:,} ({duplicates['clustered_articles']:,} articles)"
         )
     if last_run is not None:
-        rejects = f"{last_run.get('rejected', 0):,}" + (f" (see {last_run['rejects']})" if last_run.get("rejects") else "")
-        table.add_row("last run", f"{last_run.get('finished', '?')}: read {last_run.get('read', 0):,}, "
-                      f"indexed {last_run.get('indexed', 0):,}, updated {last_run.get('updated', 0):,}")
+        rejects = f"{last_run.get('rejected', 0):,}" + (
+            f" (see {last_run['rejects']})" if last_run.get("rejects") else ""
+        )
+        table.add_row(
+            "last run",
+            f"{last_run.get('finished', '?')}: read {last_run.get('read', 0):,}, "
+            f"indexed {last_run.get('indexed', 0):,}, updated {last_run.get('updated', 0):,}",
+        )
         table.add_row("last run rejects", rejects)
     for source, count in sorted(info.sources.items(), key=lambda kv: -kv[1]):
         table.add_row(f"  {source}", f"{count:,}")

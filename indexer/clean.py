@@ -45,8 +45,10 @@ BOILERPLATE = frozenset(
         "telegram",
     }
 )
-_IMAGE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|svg|bmp)(?:\?\S*)?", re.I)
-_READ_ALSO = re.compile(r"^(?:ا|إ|أ)قر(?:أ|ا)\s+(?:أ|ا)يضا[ًٌ]?\s*[:：]?$|^(?:مواضيع|أخبار|اخبار) (?:ذات صلة|متعلقة)\s*[:：]?$", re.I)
+_IMAGE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|svg|bmp)(?:\?\S*)?", re.IGNORECASE)
+_READ_ALSO = re.compile(
+    r"^(?:ا|إ|أ)قر(?:أ|ا)\s+(?:أ|ا)يضا[ًٌ]?\s*[:：]?$|^(?:مواضيع|أخبار|اخبار) (?:ذات صلة|متعلقة)\s*[:：]?$", re.IGNORECASE
+)
 _SENTENCE_END = (".", "،", ":", "؛", "…", "!")
 READ_ALSO_MAX_LINES = 10
 HEADLINE_MAX_WORDS = 30
@@ -116,7 +118,7 @@ def split_page(text: str, anchor: datetime | None = None) -> Page:
     if len(content) > 1 and _is_headline_like(lines[content[0]]):
         title = lines[content[0]].strip()
         lines[content[0]] = ""
-    for i in content[: HEADER_LINES]:
+    for i in content[:HEADER_LINES]:
         found = split_date_line(lines[i].strip(), anchor) if lines[i].strip() else None
         if found is not None:
             date, dateline = found

@@ -36,16 +36,18 @@ _MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 _WEEKDAYS = re.compile(
     r"\b(?:ال)?(?:سبت|أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة)\b|"
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
-    re.I,
+    re.IGNORECASE,
 )
 # "2021م": the Gregorian-era letter after a year.
-_NOISE = re.compile(r"[|،,()\[\]]|\bالموافق\b|\bالساعة\b|\bat\b|(?<=\d{4})\s*م(?=\s|$)", re.I)
+_NOISE = re.compile(r"[|،,()\[\]]|\bالموافق\b|\bالساعة\b|\bat\b|(?<=\d{4})\s*م(?=\s|$)", re.IGNORECASE)
 _TIME = r"(?:(?:T|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<half>[صمap]\.?m?\.?)?)?"
 _FORMS = [
-    re.compile(rf"(?P<year>\d{{4}})[./-](?P<month>\d{{1,2}})[./-](?P<day>\d{{1,2}}){_TIME}", re.I),
-    re.compile(rf"(?P<day>\d{{1,2}})[./-](?P<month>\d{{1,2}})[./-](?P<year>\d{{4}}){_TIME}", re.I),
-    re.compile(rf"(?P<day>\d{{1,2}})\s+(?P<name>{_MONTH})(?:\s*[/-]\s*(?:{_MONTH}))?\s+(?P<year>\d{{4}}){_TIME}", re.I),
-    re.compile(rf"(?P<name>{_MONTH})\s+(?P<day>\d{{1,2}})\s+(?P<year>\d{{4}}){_TIME}", re.I),
+    re.compile(rf"(?P<year>\d{{4}})[./-](?P<month>\d{{1,2}})[./-](?P<day>\d{{1,2}}){_TIME}", re.IGNORECASE),
+    re.compile(rf"(?P<day>\d{{1,2}})[./-](?P<month>\d{{1,2}})[./-](?P<year>\d{{4}}){_TIME}", re.IGNORECASE),
+    re.compile(
+        rf"(?P<day>\d{{1,2}})\s+(?P<name>{_MONTH})(?:\s*[/-]\s*(?:{_MONTH}))?\s+(?P<year>\d{{4}}){_TIME}", re.IGNORECASE
+    ),
+    re.compile(rf"(?P<name>{_MONTH})\s+(?P<day>\d{{1,2}})\s+(?P<year>\d{{4}}){_TIME}", re.IGNORECASE),
 ]
 _UNITS = {
     "ثانية": timedelta(seconds=1),
@@ -105,7 +107,12 @@ def _from_match(match: re.Match[str]) -> datetime | None:
         hour = 0
     try:
         return datetime(
-            int(parts["year"]), month, int(parts["day"]), hour, int(parts["minute"] or 0), int(parts["second"] or 0),
+            int(parts["year"]),
+            month,
+            int(parts["day"]),
+            hour,
+            int(parts["minute"] or 0),
+            int(parts["second"] or 0),
             tzinfo=UTC,
         )
     except ValueError:

@@ -76,7 +76,11 @@ class Placement:
 
 class DuplicateStore:
     def __init__(
-        self, path: Path, threshold: float = THRESHOLD, hasher: MinHasher | None = None, analyzer: Analyzer | None = None
+        self,
+        path: Path,
+        threshold: float = THRESHOLD,
+        hasher: MinHasher | None = None,
+        analyzer: Analyzer | None = None,
     ) -> None:
         self.path = Path(path)
         self.threshold = threshold

@@ -76,7 +76,9 @@ def to_article(
     max_body_chars: int = MAX_BODY_CHARS,
 ) -> Article:
     fields = record.fields
-    names = {key: ((overrides[key],) if overrides and key in overrides else aliases) for key, aliases in ALIASES.items()}
+    names = {
+        key: ((overrides[key],) if overrides and key in overrides else aliases) for key, aliases in ALIASES.items()
+    }
     values = {key: _pick(fields, names[key]) for key in ALIASES}
     for key, value in record.defaults.items():
         if values.get(key) in (None, ""):

@@ -62,7 +62,10 @@ class RunSummary:
 
     def save(self, path: Path, inputs: Iterable[Path]) -> None:
         """Write the summary atomically (``arshif stats`` reports it)."""
-        data = self.to_json() | {"inputs": [str(p) for p in inputs], "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        data = self.to_json() | {
+            "inputs": [str(p) for p in inputs],
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
         tmp.replace(path)

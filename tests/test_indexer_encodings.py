@@ -45,7 +45,7 @@ def test_utf16_csv_is_decoded(tmp_path):
 
 
 def test_mojibake_is_rejected_with_that_reason(tmp_path):
-    garbled = f"{TITLE}\n\n{BODY}".encode("utf-8").decode("latin-1")  # UTF-8 read as Latin-1, saved again
+    garbled = f"{TITLE}\n\n{BODY}".encode().decode("latin-1")  # UTF-8 read as Latin-1, saved again
     path = tmp_path / "garbled.txt"
     path.write_text(garbled, encoding="utf-8")
     reject = _one(path)

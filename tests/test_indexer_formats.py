@@ -107,14 +107,18 @@ def _warc(path: Path) -> None:
             payload = page(title, body, date="").replace('content=""', 'content="x"').encode("utf-8")
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
             record = writer.create_warc_record(
-                f"https://news.example/{number}", "response", payload=io.BytesIO(payload), http_headers=headers,
+                f"https://news.example/{number}",
+                "response",
+                payload=io.BytesIO(payload),
+                http_headers=headers,
                 warc_headers_dict={"WARC-Date": "2015-08-01T10:00:00Z"},
             )
             writer.write_record(record)
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
         writer.write_record(
-            writer.create_warc_record("https://news.example/a.png", "response", payload=io.BytesIO(b"\x89PNG"),
-                                      http_headers=image)
+            writer.create_warc_record(
+                "https://news.example/a.png", "response", payload=io.BytesIO(b"\x89PNG"), http_headers=image
+            )
         )
 
 
@@ -142,7 +146,9 @@ def test_zip_of_html_pages_has_member_locations(tmp_path):
     assert len(all_articles(tmp_path / "idx")) == 2
 
 
-@pytest.mark.parametrize(("suffix", "compress"), [(".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)])
+@pytest.mark.parametrize(
+    ("suffix", "compress"), [(".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)]
+)
 def test_compressed_jsonl(tmp_path, suffix, compress):
     data = orjson.dumps({"title": "t", "body": BODY}) + b"\n{broken\n"
     path = tmp_path / f"dump.jsonl{suffix}"
@@ -174,5 +180,5 @@ def test_folder_walk_reads_each_file_by_its_format(tmp_path, samples):
 def test_format_override(tmp_path):
     path = tmp_path / "export.dat"
     write_jsonl(path, [{"title": "t", "body": BODY}])
-    assert isinstance(list(read(path))[0], Reject)
-    assert isinstance(list(read(path, "jsonl"))[0], RawRecord)
+    assert isinstance(next(iter(read(path))), Reject)
+    assert isinstance(next(iter(read(path, "jsonl"))), RawRecord)

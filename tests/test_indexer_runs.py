@@ -63,7 +63,12 @@ def test_exact_duplicates_are_stored_once_with_every_url(tmp_path):
     records = [
         {"title": "أ", "body": body, "url": "https://a.example/1", "source": "A"},
         {"title": "ب", "body": "  " + body.replace(" ", "  ") + "\n", "url": "https://b.example/9", "source": "B"},
-        {"title": "ج", "body": body.replace("ا", "أ").replace(" ", "ـ ", 3), "url": "https://c.example/3", "source": "C"},
+        {
+            "title": "ج",
+            "body": body.replace("ا", "أ").replace(" ", "ـ ", 3),
+            "url": "https://c.example/3",
+            "source": "C",
+        },
         {"title": "د", "body": random_body(random.Random(6)), "url": "https://d.example/4", "source": "D"},
     ]
     data = write_jsonl(tmp_path / "in.jsonl", records)

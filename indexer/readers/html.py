@@ -8,14 +8,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import trafilatura
-
 from indexer.clean import clean_lines
 from indexer.decode import DecodeError, decode
 from indexer.records import Location, RawRecord, Reject
 from indexer.sources import Source
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _DATE_OPTIONS = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 
 
@@ -26,8 +24,14 @@ def declared_charset(data: bytes) -> str | None:
 
 def extract(html: str, url: str | None = None) -> dict[str, Any] | None:
     """Title, body, date, author and URL of a page; ``None`` when it has no main text."""
+    import trafilatura  # imported on first use: it takes a second, and most runs read no HTML
+
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
         date_extraction_params=_DATE_OPTIONS,
     )
     if document is None or not (document.text or "").strip():

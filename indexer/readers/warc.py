@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from indexer.dates import parse_date
 from indexer.readers.html import page_record
 from indexer.records import Location, RawRecord, Reject
@@ -15,6 +12,9 @@ from indexer.sources import Source
 
 
 def read(source: Source) -> Iterator[RawRecord | Reject]:
+    from warcio.archiveiterator import ArchiveIterator  # imported on first use, like trafilatura
+    from warcio.exceptions import ArchiveLoadFailed
+
     with source.open() as handle:
         number = 0
         try:
