@@ -25,6 +25,7 @@ from indexer.minhash import THRESHOLD, MinHasher, band_keys, optimal_bands, simi
 from search.analysis import Analyzer
 
 FILE_NAME = "duplicates.sqlite"
+SHORT_BODY_WORDS = 25
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, cluster TEXT NOT NULL,
@@ -104,10 +105,16 @@ class DuplicateStore:
         self.db.execute("INSERT OR REPLACE INTO settings VALUES ('minhash', ?)", (wanted,))
         self.db.commit()
 
-    def fingerprint(self, body: str) -> Fingerprint:
-        """Body hash (of the normalized word sequence) and MinHash signature."""
+    def fingerprint(self, body: str, title: str = "") -> Fingerprint:
+        """Body hash (of the normalized word sequence) and MinHash signature.
+
+        A body of fewer than ``SHORT_BODY_WORDS`` words is hashed with its
+        title: such bodies are often a placeholder (a writer's name, "Array")
+        shared by different articles, not one article printed twice.
+        """
         words = self.hasher.word_hashes(body)
-        return Fingerprint(hashlib.sha1(words.tobytes()).hexdigest(), self.hasher.signature(words))
+        identity = words if len(words) >= SHORT_BODY_WORDS else self.hasher.word_hashes(f"{title}\n{body}")
+        return Fingerprint(hashlib.sha1(identity.tobytes()).hexdigest(), self.hasher.signature(words))
 
     # -- exact duplicates --------------------------------------------------
 

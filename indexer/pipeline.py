@@ -173,7 +173,7 @@ class IndexRun:
         if self.duplicates is None:
             batch[article.id] = article
             return True
-        fingerprint = self.duplicates.fingerprint(article.body)
+        fingerprint = self.duplicates.fingerprint(article.body, article.title)
         if article.id not in known:
             original_id = self.duplicates.same_body(fingerprint, article.id)
             original = self._get(original_id, batch) if original_id else None

@@ -22,9 +22,9 @@ from indexer.decode import detect
 
 # The reader that opens a source closes it (``with source.open() as ...``).
 COMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
-    ".gz": lambda raw: gzip.GzipFile(fileobj=raw),  # type: ignore[dict-item]  # noqa: SIM115
+    ".gz": lambda raw: gzip.GzipFile(fileobj=raw),  # type: ignore[dict-item]
     ".bz2": lambda raw: bz2.BZ2File(raw),  # type: ignore[dict-item]
-    ".xz": lambda raw: lzma.LZMAFile(raw),  # type: ignore[dict-item]
+    ".xz": lambda raw: lzma.LZMAFile(raw),  # type: ignore[dict-item]  # noqa: SIM115
 }
 
 

@@ -142,3 +142,14 @@ def test_bad_options_are_named(tmp_path):
     assert result.exit_code == 1 and "unknown field 'bogus'" in result.output
     result = runner.invoke(app, ["index", str(data), "--index", str(tmp_path / "i"), "--format", "pdf"])
     assert result.exit_code == 1 and "--format 'pdf'" in result.output
+
+
+def test_short_placeholder_bodies_with_other_titles_are_not_merged(tmp_path):
+    records = [
+        {"id": "c1", "title": "عمود الأحد", "body": "محمد العلي"},
+        {"id": "c2", "title": "عمود الاثنين", "body": "محمد العلي"},
+        {"id": "c3", "title": "عمود الأحد", "body": "مُحمّد العلي"},
+    ]
+    summary = run_index(tmp_path / "idx", [write_jsonl(tmp_path / "in.jsonl", records)])
+    assert (summary.indexed, summary.duplicates) == (2, 1)
+    assert set(all_articles(tmp_path / "idx")) == {"c1", "c2"}
