@@ -182,3 +182,19 @@ def test_format_override(tmp_path):
     write_jsonl(path, [{"title": "t", "body": BODY}])
     assert isinstance(next(iter(read(path))), Reject)
     assert isinstance(next(iter(read(path, "jsonl"))), RawRecord)
+
+
+def test_arc_file_html_response(tmp_path):
+    html = page("خبر من أرشيف قديم", BODY).encode("cp1256")
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1256\r\n\r\n" + html.replace(
+        b'charset="utf-8"', b""
+    )
+    description = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
+    data = b"filedesc://old.arc 0.0.0.0 20150801100000 text/plain %d\n" % len(description) + description + b"\n"
+    data += b"http://news.example/old 1.2.3.4 20150801100000 text/html %d\n" % len(http) + http + b"\n"
+    path = tmp_path / "old.arc"
+    path.write_bytes(data)
+    (item,) = list(read(path))
+    assert isinstance(item, RawRecord)
+    assert item.fields["url"] == "http://news.example/old"
+    assert item.fields["title"] == "خبر من أرشيف قديم" and "استهدفت مواقعهم" in item.fields["body"]

@@ -51,11 +51,16 @@ def extract(html: str, url: str | None = None) -> dict[str, Any] | None:
 
 
 def page_record(
-    location: Location, data: bytes, url: str | None = None, crawled: datetime | None = None
+    location: Location,
+    data: bytes,
+    url: str | None = None,
+    crawled: datetime | None = None,
+    charset: str | None = None,
 ) -> RawRecord | Reject:
-    """One page's bytes as a record (shared by the file and WARC readers)."""
+    """One page's bytes as a record (shared by the file and WARC readers).
+    ``charset``: what the HTTP response declared; the page's own meta tag wins."""
     try:
-        html = decode(data, declared_charset(data))
+        html = decode(data, declared_charset(data) or charset)
     except DecodeError as error:
         return Reject(location, str(error), data[:200].decode("utf-8", "replace"))
     fields = extract(html, url)

@@ -27,6 +27,8 @@ def read(source: Source) -> Iterator[RawRecord | Reject]:
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 crawled = parse_date(record.rec_headers.get_header("WARC-Date") or "")
-                yield page_record(Location(source.name, number), record.content_stream().read(), url, crawled)
+                charset = content_type.lower().partition("charset=")[2].strip(" \"';") or None
+                payload = record.content_stream().read()
+                yield page_record(Location(source.name, number), payload, url, crawled, charset)
         except ArchiveLoadFailed as error:
             yield Reject(Location(source.name, number + 1), f"not a readable WARC/ARC record: {error}")
