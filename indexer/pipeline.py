@@ -221,3 +221,5 @@ class IndexRun:
         if batch:
             self.backend.upsert(batch)
             self.backend.commit()
+        if self.progress:
+            self.progress(summary)

@@ -153,3 +153,44 @@ def test_short_placeholder_bodies_with_other_titles_are_not_merged(tmp_path):
     summary = run_index(tmp_path / "idx", [write_jsonl(tmp_path / "in.jsonl", records)])
     assert (summary.indexed, summary.duplicates) == (2, 1)
     assert set(all_articles(tmp_path / "idx")) == {"c1", "c2"}
+
+
+def test_an_update_keeps_the_urls_merged_into_the_article(tmp_path):
+    body = random_body(random.Random(11))
+    records = [
+        {"id": "main", "title": "أ", "body": body, "url": "https://a.example/1"},
+        {"title": "ب", "body": body, "url": "https://b.example/2"},
+    ]
+    data = write_jsonl(tmp_path / "in.jsonl", records)
+    run_index(tmp_path / "idx", [data])
+    records[0]["title"] = "عنوان مصحح"
+    write_jsonl(data, records)
+    summary = run_index(tmp_path / "idx", [data])
+    assert (summary.updated, summary.duplicates) == (1, 1)
+    (article,) = all_articles(tmp_path / "idx").values()
+    assert article.title == "عنوان مصحح" and article.urls == ["https://b.example/2"]
+
+
+def test_language_and_relative_dates_from_records(tmp_path):
+    records = [
+        {"id": "en", "body": "The ministers met in Riyadh on Monday to discuss oil output and prices."},
+        {"id": "rel", "body": "نص الخبر", "date": "منذ 3 ساعات", "crawled_at": "2015-08-01T12:00:00Z"},
+    ]
+    run_index(tmp_path / "idx", [write_jsonl(tmp_path / "in.jsonl", records)])
+    articles = all_articles(tmp_path / "idx")
+    assert articles["en"].lang == "en" and articles["rel"].lang == "ar"
+    assert articles["rel"].date.isoformat() == "2015-08-01T09:00:00+00:00"
+
+
+def test_plain_progress_lines_and_stats_table(tmp_path, monkeypatch):
+    from cli import progress
+
+    monkeypatch.setattr(progress, "LOG_EVERY_SECONDS", 0.0)
+    data = write_jsonl(tmp_path / "in.jsonl", _records(3) + [_records(1)[0] | {"id": "copy"}])
+    result = runner.invoke(app, ["index", str(data), "--index", str(tmp_path / "idx"), "--batch-size", "1"])
+    assert result.exit_code == 0, result.output
+    assert "articles/s" in result.output  # CliRunner is not a terminal: plain lines
+    assert "read 4, indexed 3" in result.output and "duplicates 1" in result.output
+    table = runner.invoke(app, ["stats", "--index", str(tmp_path / "idx")])
+    assert table.exit_code == 0, table.output
+    assert "duplicates merged" in table.output and "last run" in table.output
