@@ -198,3 +198,20 @@ def test_arc_file_html_response(tmp_path):
     assert isinstance(item, RawRecord)
     assert item.fields["url"] == "http://news.example/old"
     assert item.fields["title"] == "خبر من أرشيف قديم" and "استهدفت مواقعهم" in item.fields["body"]
+
+
+def test_broken_files_are_reported_and_the_folder_goes_on(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a_fake.zip").write_bytes(b"not a zip")
+    (folder / "b_truncated.jsonl.gz").write_bytes(gzip.compress(orjson.dumps({"body": BODY}) * 50)[:40])
+    (folder / "c_empty.jsonl").write_bytes(b"")
+    (folder / "d_random.txt").write_bytes(bytes(range(256)) * 8)
+    write_jsonl(folder / "e_good.jsonl", [{"title": "t", "body": BODY}])
+    items = list(read(folder))
+    reasons = {Path(i.location.path).name: i.reason for i in items if isinstance(i, Reject)}
+    assert "not a zip file" in reasons["a_fake.zip"]
+    assert "cannot read" in reasons["b_truncated.jsonl.gz"]
+    assert reasons["c_empty.jsonl"] == "no records found (read as jsonl)"
+    assert "undecodable" in reasons["d_random.txt"] or "mojibake" in reasons["d_random.txt"]
+    assert [i.fields["title"] for i in items if isinstance(i, RawRecord)] == ["t"]

@@ -69,13 +69,16 @@ def _read_source(source: Source, format: str | None) -> Iterator[RawRecord | Rej
     if kind not in READERS:
         yield Reject(Location(source.name), f"unknown format '{kind}' (known: {', '.join(READERS)})")
         return
-    last: Location = Location(source.name)
+    last: Location | None = None
     try:
         for item in READERS[kind](source):
             last = item.location
             yield item
     except READ_ERRORS as error:
-        yield Reject(Location(source.name, last.line), _reason(error))
+        yield Reject(Location(source.name, last.line if last else None), _reason(error))
+        return
+    if last is None:
+        yield Reject(Location(source.name), f"no records found (read as {kind})")
 
 
 def read(path: Path, format: str | None = None, meter: Meter | None = None) -> Iterator[RawRecord | Reject]:
