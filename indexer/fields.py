@@ -1,4 +1,4 @@
-"""Map a raw record's fields to an ``Article``: names, dates, ids, limits.
+"""Map a raw record's fields to an ``Article``: names, dates, ids, cleaning, limits.
 
 Archives name their fields differently; the common names are recognised and
 ``--field body=article_text`` overrides them. Everything that makes a record
@@ -12,6 +12,7 @@ import html
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import orjson
 
@@ -66,8 +67,27 @@ def content_id(title: str, body: str) -> str:
     return "sha1-" + hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:16]
 
 
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "share")
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per address, so that the same article crawled twice gets
+    one id: scheme and host lower-cased, default port, fragment and tracking
+    parameters dropped, percent-encoding normalized (Arabic paths are found
+    both raw and encoded), no trailing slash, ``http`` and ``https`` alike."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = parts.netloc.lower().removesuffix(_DEFAULT_PORTS.get(scheme, "\0"))
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~").rstrip("/") or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING)]
+    return urlunsplit(("http" if scheme == "https" else scheme, host, path, urlencode(sorted(query)), ""))
+
+
 def url_id(url: str) -> str:
-    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+    return "url-" + hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
 
 
 def to_article(
