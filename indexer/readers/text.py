@@ -13,10 +13,11 @@ from indexer.sources import Source
 
 def read(source: Source) -> Iterator[RawRecord | Reject]:
     location = Location(source.name)
+    data = source.read_bytes()
     try:
-        content = decode(source.read_bytes())
+        content = decode(data)
     except DecodeError as error:
-        yield Reject(location, str(error))
+        yield Reject(location, str(error), data[:400].decode("utf-8", "replace"))
         return
     if not content.strip():
         yield Reject(location, "empty file")
