@@ -18,7 +18,7 @@ from search.engine import SearchService
 from search.models import SearchRequest, SearchResponse
 from search.query import QuerySyntaxError
 
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
 def _terminal(snippet: str) -> Text:
