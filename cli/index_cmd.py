@@ -54,7 +54,8 @@ def index(
     format: Annotated[str | None, typer.Option(help=f"Read every file as this format ({', '.join(READERS)}).")] = None,
     field: Annotated[list[str] | None, typer.Option("--field", help="Map a field: --field body=article_text.")] = None,
     rejects: Annotated[
-        Path | None, typer.Option(help="Where to write rejected records (JSONL) [default: INDEX/rejects.jsonl].")
+        Path | None,
+        typer.Option(help="Where to write rejected records as JSONL (default: rejects.jsonl in the index directory)."),
     ] = None,
     prune: Annotated[bool, typer.Option(help="Delete articles that are no longer in the input.")] = False,
     rebuild: Annotated[bool, typer.Option(help="Delete the existing index first.")] = False,
