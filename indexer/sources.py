@@ -63,19 +63,15 @@ class Source:
             return handle.read()
 
     @property
-    def stem_name(self) -> str:
-        """The file name without folders or archive prefix."""
-        return self.name.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
-
-    @property
     def parent_name(self) -> str:
+        """The folder the file (or zip member) sits in: a default source name."""
         parts = self.name.rsplit("!", 1)[-1].split("/")
         return parts[-2] if len(parts) > 1 else ""
 
 
 def _suffixes(name: str) -> tuple[str, ...]:
-    """Lower-case suffixes of a file name, compression ones stripped from the end:
-    ``a.warc.gz`` -> ``(".warc",)`` plus the compression in ``_compression``."""
+    """Lower-case suffixes of a file name (``_wrap`` passes the name without
+    its compression suffix, so ``a.warc.gz`` is read as ``.warc``)."""
     return tuple(s.lower() for s in Path(name).suffixes)
 
 
