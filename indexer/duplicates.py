@@ -33,7 +33,6 @@ CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, c
 CREATE INDEX IF NOT EXISTS docs_body ON docs (body_hash);
 CREATE INDEX IF NOT EXISTS docs_cluster ON docs (cluster);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS bands_id ON bands (id);
 CREATE TABLE IF NOT EXISTS merged (id TEXT PRIMARY KEY, into_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -130,16 +129,11 @@ class DuplicateStore:
 
     # -- near duplicates ---------------------------------------------------
 
-    def place(self, article_id: str, fingerprint: Fingerprint, replaces: bool = False) -> Placement:
-        """Store the article's fingerprint and put it in the cluster of its most
-        similar earlier article (at or above the threshold), if any.
-
-        ``replaces``: the article had another version before, whose band keys
-        must go. (A new article may still have an entry left by a killed run;
-        that entry has the same content, so replacing its row is enough.)
-        """
-        if replaces:
-            self._drop_fingerprints([article_id])
+    def place(self, article_id: str, fingerprint: Fingerprint) -> Placement:
+        """Store the article's fingerprint (replacing an earlier version's) and
+        put it in the cluster of its most similar earlier article (at or above
+        the threshold), if any."""
+        self._drop_fingerprints([article_id])
         keys = band_keys(fingerprint.signature, self.bands, self.rows)
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
@@ -171,9 +165,15 @@ class DuplicateStore:
     # -- bookkeeping -------------------------------------------------------
 
     def _drop_fingerprints(self, ids: list[str] | set[str]) -> None:
-        rows = [(doc_id,) for doc_id in ids]
-        self.db.executemany("DELETE FROM docs WHERE id = ?", rows)
-        self.db.executemany("DELETE FROM bands WHERE id = ?", rows)
+        """Delete entries; their band rows are found from their stored signatures
+        (an index on ``bands.id`` would slow every insert for a rare delete)."""
+        for doc_id in ids:
+            row = self.db.execute("SELECT signature FROM docs WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                continue
+            keys = band_keys(np.frombuffer(row[0], dtype=np.uint32), self.bands, self.rows)
+            self.db.executemany("DELETE FROM bands WHERE key = ? AND id = ?", [(key, doc_id) for key in keys])
+            self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
 
     def remove(self, ids: list[str] | set[str]) -> None:
         """Forget deleted articles, and the duplicates merged into them."""

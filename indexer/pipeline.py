@@ -182,7 +182,7 @@ class IndexRun:
                 summary.duplicates += 1
                 summary.seen_ids.add(original.id)
                 return False
-        placement = self.duplicates.place(article.id, fingerprint, replaces=article.id in known)
+        placement = self.duplicates.place(article.id, fingerprint)
         if placement.cluster:
             summary.near_duplicates += 1
             summary.clusters += len(placement.relabelled)
