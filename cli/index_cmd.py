@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,12 @@ import orjson
 import typer
 
 from cli.common import BackendOption, EsUrlOption, IndexOption, err, fail, open_backend, settings_for
-from indexer.pipeline import IndexRun, RejectsFile, RunSummary
+from cli.progress import progress
+from indexer.duplicates import FILE_NAME as DUPLICATES_FILE
+from indexer.duplicates import DuplicateStore
+from indexer.fields import ALIASES, MAX_BODY_CHARS
+from indexer.pipeline import BATCH_SIZE, LAST_RUN_FILE, IndexRun, RejectsFile, RunSummary
+from indexer.readers import READERS
 from search.backend import BackendError
 from search.index_meta import IndexMeta
 
@@ -21,47 +26,57 @@ def _parse_overrides(pairs: list[str]) -> dict[str, str]:
     overrides = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
+        key, value = key.strip(), value.strip()
         if not sep or not key or not value:
             fail(f"--field {pair!r}: write it as FIELD=NAME, e.g. --field body=article_text")
-        overrides[key.strip()] = value.strip()
+        if key not in ALIASES:
+            fail(f"--field {pair!r}: unknown field {key!r} (known: {', '.join(ALIASES)})")
+        overrides[key] = value
     return overrides
 
 
-def _progress_printer(quiet: bool):
-    """Plain periodic lines: readable in logs and on terminals alike."""
-    if quiet:
-        return None
-    started = time.perf_counter()
-
-    def show(summary: RunSummary) -> None:
-        elapsed = max(time.perf_counter() - started, 1e-9)
-        err.print(
-            f"read {summary.read:,}  indexed {summary.indexed:,}  updated {summary.updated:,}  "
-            f"unchanged {summary.unchanged:,}  rejected {summary.rejected:,}  "
-            f"({summary.read / elapsed:,.0f} articles/s)"
-        )
-
-    return show
+def summary_line(summary: RunSummary) -> str:
+    return (
+        f"done in {summary.seconds:.1f}s: read {summary.read:,}, indexed {summary.indexed:,}, "
+        f"updated {summary.updated:,}, unchanged {summary.unchanged:,}, duplicates {summary.duplicates:,}, "
+        f"near-duplicates {summary.near_duplicates:,} (new clusters {summary.clusters:,}), "
+        f"deleted {summary.deleted:,}, rejected {summary.rejected:,}"
+        + (f" (see {summary.rejects_path})" if summary.rejected else "")
+    )
 
 
 def index(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (JSONL, .txt).", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders: JSONL, JSON, CSV/TSV, .txt, .html, WARC/ARC; .gz/.bz2/.xz/.zip too."),
+    ],
     index: IndexOption = None,
-    format: Annotated[str | None, typer.Option(help="Read every file as this format (jsonl, txt).")] = None,
-    field: Annotated[list[str], typer.Option("--field", help="Map a field: --field body=article_text.")] = [],
-    rejects: Annotated[Path | None, typer.Option(help="Where to write rejected records (JSONL).")] = None,
+    format: Annotated[str | None, typer.Option(help=f"Read every file as this format ({', '.join(READERS)}).")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", help="Map a field: --field body=article_text.")] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Where to write rejected records as JSONL (default: rejects.jsonl in the index directory)."),
+    ] = None,
     prune: Annotated[bool, typer.Option(help="Delete articles that are no longer in the input.")] = False,
     rebuild: Annotated[bool, typer.Option(help="Delete the existing index first.")] = False,
+    max_chars: Annotated[int, typer.Option(min=1, help="Reject articles whose body is longer.")] = MAX_BODY_CHARS,
+    dedup: Annotated[bool, typer.Option(help="Merge exact duplicates and cluster near-duplicates.")] = True,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per committed batch.")] = BATCH_SIZE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     backend_name: BackendOption = None,
     es_url: EsUrlOption = None,
 ) -> None:
     """Index articles; re-running only adds what is new or changed."""
+    if field is None:
+        field = []
+    if format is not None and format not in READERS:
+        fail(f"--format {format!r}: use one of {', '.join(READERS)}")
+    overrides = _parse_overrides(field)
     settings = settings_for(index, backend_name, es_url)
-    directory = settings.index
+    directory = settings.index  # run state (duplicates, rejects, last run) stays local on either backend
     on_cluster = settings.backend == "elasticsearch"
-    if rebuild and not on_cluster and directory.exists():
+    if rebuild and directory.exists():
         shutil.rmtree(directory)
     meta = None if rebuild and on_cluster else IndexMeta()
     backend = open_backend(index, meta, create=True, backend=backend_name, es_url=es_url)
@@ -70,25 +85,38 @@ def index(
             backend.clear(IndexMeta())
         except BackendError as error:
             fail(str(error))
-    run = IndexRun(
-        backend=backend,
-        rejects=RejectsFile(rejects or directory / "rejects.jsonl"),
-        field_overrides=_parse_overrides(field),
-        format=format,
-        progress=_progress_printer(quiet),
-    )
+    directory.mkdir(parents=True, exist_ok=True)
     try:
-        summary = run.run(paths, prune=prune)
-        backend.close()
-    except BackendError as error:
-        fail(str(error))
+        analyzer = getattr(backend, "analyzer", None)
+        duplicates = DuplicateStore(directory / DUPLICATES_FILE, analyzer=analyzer) if dedup else None
+    except (sqlite3.Error, OSError) as error:
+        fail(f"cannot open {directory / DUPLICATES_FILE}: {error}")
+    rejects_file = RejectsFile(rejects or directory / "rejects.jsonl")
+    if rejects_file.path.exists():
+        rejects_file.path.unlink()
+    with progress(quiet or json_output) as show:
+        run = IndexRun(
+            backend=backend,
+            rejects=rejects_file,
+            field_overrides=overrides,
+            format=format,
+            max_body_chars=max_chars,
+            batch_size=batch_size,
+            duplicates=duplicates,
+            progress=show,
+        )
+        try:
+            summary = run.run(paths, prune=prune)
+            backend.close()
+        except BackendError as error:
+            fail(str(error))
+        finally:
+            if duplicates is not None:
+                duplicates.close()
+    summary.save(directory / LAST_RUN_FILE, paths)
     if json_output:
         sys.stdout.write(orjson.dumps(summary.to_json()).decode() + "\n")
     else:
-        err.print(
-            f"done in {summary.seconds:.1f}s: read {summary.read:,}, indexed {summary.indexed:,}, "
-            f"updated {summary.updated:,}, unchanged {summary.unchanged:,}, deleted {summary.deleted:,}, "
-            f"rejected {summary.rejected:,}" + (f" (see {summary.rejects_path})" if summary.rejected else "")
-        )
+        err.print(summary_line(summary), highlight=False)
     if summary.read == 0:
         fail("nothing could be read from " + ", ".join(map(str, paths)))

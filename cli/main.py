@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import index_cmd, reindex_cmd, search_cmd, serve_cmd, stats_cmd
+from cli import delete_cmd, index_cmd, reindex_cmd, search_cmd, serve_cmd, stats_cmd
 
 app = typer.Typer(
     help="arshif: search Arabic news archives in Arabic or English.",
@@ -18,6 +18,7 @@ app.command("search")(search_cmd.search)
 app.command("stats")(stats_cmd.stats)
 app.command("serve")(serve_cmd.serve)
 app.command("reindex")(reindex_cmd.reindex)
+app.command("delete")(delete_cmd.delete)
 
 
 if __name__ == "__main__":

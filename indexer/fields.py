@@ -1,4 +1,4 @@
-"""Map a raw record's fields to an ``Article``: names, dates, ids, limits.
+"""Map a raw record's fields to an ``Article``: names, dates, ids, cleaning, limits.
 
 Archives name their fields differently; the common names are recognised and
 ``--field body=article_text`` overrides them. Everything that makes a record
@@ -12,10 +12,14 @@ import html
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import orjson
 
+from indexer.clean import clean_lines
 from indexer.dates import parse_date
+from indexer.decode import DecodeError, check_text
+from indexer.language import detect_language
 from indexer.records import RawRecord
 from search.analysis.normalize import normalize
 from search.models import Article
@@ -28,6 +32,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "href", "canonical_url"),
     "source": ("source", "site", "newspaper", "publisher", "outlet"),
     "lang": ("lang", "language"),
+    "author": ("author", "byline", "writer"),
+    "dateline": ("dateline", "place"),
+    "crawled": ("crawled", "crawled_at", "crawl_date", "fetched_at", "date_extracted"),
 }
 MAX_BODY_CHARS = 5_000_000
 
@@ -60,8 +67,27 @@ def content_id(title: str, body: str) -> str:
     return "sha1-" + hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:16]
 
 
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "share")
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per address, so that the same article crawled twice gets
+    one id: scheme and host lower-cased, default port, fragment and tracking
+    parameters dropped, percent-encoding normalized (Arabic paths are found
+    both raw and encoded), no trailing slash, ``http`` and ``https`` alike."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = parts.netloc.lower().removesuffix(_DEFAULT_PORTS.get(scheme, "\0"))
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~").rstrip("/") or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING)]
+    return urlunsplit(("http" if scheme == "https" else scheme, host, path, urlencode(sorted(query)), ""))
+
+
 def url_id(url: str) -> str:
-    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+    return "url-" + hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
 
 
 def to_article(
@@ -70,21 +96,29 @@ def to_article(
     max_body_chars: int = MAX_BODY_CHARS,
 ) -> Article:
     fields = record.fields
-    names = {key: ((overrides[key],) if overrides and key in overrides else aliases) for key, aliases in ALIASES.items()}
+    names = {
+        key: ((overrides[key],) if overrides and key in overrides else aliases) for key, aliases in ALIASES.items()
+    }
     values = {key: _pick(fields, names[key]) for key in ALIASES}
     for key, value in record.defaults.items():
         if values.get(key) in (None, ""):
             values[key] = value
     body = _text(values["body"], "body")
-    if not body:
-        raise RecordError(f"no body (looked for {', '.join(names['body'])})")
     if len(body) > max_body_chars:
         raise RecordError(f"body has {len(body):,} characters, more than the limit of {max_body_chars:,}")
+    body = clean_lines(body)
+    if not body:
+        raise RecordError(f"no body (looked for {', '.join(names['body'])})")
     title = _text(values["title"], "title")
+    try:
+        check_text(body)
+        check_text(title)
+    except DecodeError as error:
+        raise RecordError(str(error)) from error
     url = _text(values["url"], "url")
     date: datetime | None = None
     if values["date"] not in (None, ""):
-        date = parse_date(values["date"])
+        date = parse_date(values["date"], parse_date(values["crawled"]))
         if date is None:
             raise RecordError(f"field 'date': cannot read {values['date']!r} as a date")
     given_id = _text(values["id"], "id")
@@ -96,7 +130,9 @@ def to_article(
         "date": date,
         "source": _text(values["source"], "source"),
         "url": url,
-        "lang": _text(values["lang"], "lang") or "ar",
+        "lang": _text(values["lang"], "lang") or detect_language(body),
+        "author": _text(values["author"], "author"),
+        "dateline": _text(values["dateline"], "dateline"),
     }
     digest = hashlib.sha1(orjson.dumps(data, default=str)).hexdigest()
     return Article(**data, content_hash=digest)

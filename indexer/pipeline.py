@@ -1,8 +1,9 @@
-"""One indexing run: read -> map -> skip unchanged -> upsert in batches -> commit.
+"""One indexing run: read -> map -> skip unchanged -> dedup -> upsert in batches -> commit.
 
-Crash safety comes from two facts: the backend upserts by id (so re-adding a
-committed article replaces it instead of duplicating it), and a batch is
-committed as a whole. A run killed at any point loses at most the batch in
+Crash safety comes from three facts: the backend upserts by id (so re-adding
+a committed article replaces it instead of duplicating it), a batch is
+committed as a whole, and the duplicate store is committed before the index
+(``indexer.duplicates``). A run killed at any point loses at most the batch in
 flight, which the next run of the same command adds again.
 """
 
@@ -15,13 +16,17 @@ from pathlib import Path
 
 import orjson
 
-from indexer.fields import RecordError, to_article
+from indexer.duplicates import DuplicateStore
+from indexer.fields import MAX_BODY_CHARS, RecordError, to_article
 from indexer.readers import read
 from indexer.records import Location, Reject
+from indexer.sources import Meter, total_bytes
 from search.backend import Backend
 from search.models import Article
 
 BATCH_SIZE = 5000
+PROGRESS_SECONDS = 0.5
+LAST_RUN_FILE = "last-run.json"
 
 
 @dataclass
@@ -30,10 +35,14 @@ class RunSummary:
     indexed: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    clusters: int = 0
     rejected: int = 0
     deleted: int = 0
     seconds: float = 0.0
     rejects_path: str | None = None
+    meter: Meter = field(default_factory=Meter, repr=False)
     seen_ids: set[str] = field(default_factory=set, repr=False)
 
     def to_json(self) -> dict[str, object]:
@@ -42,11 +51,24 @@ class RunSummary:
             "indexed": self.indexed,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "near_duplicates": self.near_duplicates,
+            "clusters": self.clusters,
             "rejected": self.rejected,
             "deleted": self.deleted,
             "seconds": round(self.seconds, 2),
             "rejects": self.rejects_path,
         }
+
+    def save(self, path: Path, inputs: Iterable[Path]) -> None:
+        """Write the summary atomically (``arshif stats`` reports it)."""
+        data = self.to_json() | {
+            "inputs": [str(p) for p in inputs],
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+        tmp.replace(path)
 
 
 class RejectsFile:
@@ -74,17 +96,19 @@ class IndexRun:
     field_overrides: Mapping[str, str] = field(default_factory=dict)
     format: str | None = None
     batch_size: int = BATCH_SIZE
+    max_body_chars: int = MAX_BODY_CHARS
+    duplicates: DuplicateStore | None = None
     progress: Callable[[RunSummary], None] | None = None
 
     def articles(self, paths: Iterable[Path], summary: RunSummary) -> Iterable[Article]:
         for path in paths:
-            for item in read(path, self.format):
+            for item in read(path, self.format, summary.meter):
                 if isinstance(item, Reject):
                     self._reject(item, summary)
                     continue
                 summary.read += 1
                 try:
-                    yield to_article(item, self.field_overrides)
+                    yield to_article(item, self.field_overrides, self.max_body_chars)
                 except RecordError as error:
                     excerpt = orjson.dumps(item.fields, default=str).decode()
                     self._reject(Reject(item.location, str(error), excerpt), summary)
@@ -94,42 +118,106 @@ class IndexRun:
         summary.rejects_path = str(self.rejects.path)
         self.rejects.write(reject)
 
-    def run(self, paths: Iterable[Path], prune: bool = False) -> RunSummary:
+    def run(self, paths: list[Path], prune: bool = False) -> RunSummary:
         summary = RunSummary()
+        summary.meter.total = total_bytes(paths)
         started = time.perf_counter()
         known = self.backend.ids()
-        batch: list[Article] = []
-        batch_ids: set[str] = set()
+        batch: dict[str, Article] = {}
+        shown = time.monotonic()
         try:
             for article in self.articles(paths, summary):
+                if self.progress and time.monotonic() - shown > PROGRESS_SECONDS:
+                    self.progress(summary)
+                    shown = time.monotonic()
                 summary.seen_ids.add(article.id)
-                if article.id in batch_ids:  # the same id twice in one batch: last wins
-                    batch = [a for a in batch if a.id != article.id]
-                elif article.id in known and self.backend.unchanged(article):
+                if article.id not in batch and article.id in known and self.backend.unchanged(article):
                     summary.unchanged += 1
                     continue
-                if article.id in known:
-                    summary.updated += 1
-                else:
-                    summary.indexed += 1
-                    known.add(article.id)
-                batch.append(article)
-                batch_ids.add(article.id)
+                stored = self._add(article, known, batch, summary)
+                if stored:
+                    if article.id in known:
+                        summary.updated += 1
+                    else:
+                        summary.indexed += 1
+                        known.add(article.id)
                 if len(batch) >= self.batch_size:
-                    self._flush(batch, summary)
-                    batch, batch_ids = [], set()
-            self._flush(batch, summary)
+                    self._flush(list(batch.values()), summary)
+                    batch = {}
+            self._flush(list(batch.values()), summary)
+            summary.meter.done = summary.meter.total
             if prune:
                 gone = known - summary.seen_ids
-                self.backend.delete(gone)
-                self.backend.commit()
+                self.delete(gone)
                 summary.deleted = len(gone)
         finally:
             self.rejects.close()
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def _get(self, article_id: str, batch: dict[str, Article]) -> Article | None:
+        if article_id in batch:
+            return batch[article_id]
+        found = self.backend.fetch([article_id])
+        return found[0] if found else None
+
+    def _add(self, article: Article, known: set[str], batch: dict[str, Article], summary: RunSummary) -> bool:
+        """Put ``article`` in the batch, or merge it into the article whose body
+        it repeats. Returns whether it is stored under its own id."""
+        if article.id in known:  # an update keeps the duplicates merged into it
+            previous = self._get(article.id, batch)
+            if previous is not None:
+                article = article.model_copy(
+                    update={"urls": previous.urls, "duplicate_sources": previous.duplicate_sources}
+                )
+        if self.duplicates is None:
+            batch[article.id] = article
+            return True
+        fingerprint = self.duplicates.fingerprint(article.body, article.title)
+        if article.id not in known:
+            original_id = self.duplicates.same_body(fingerprint, article.id)
+            original = self._get(original_id, batch) if original_id else None
+            if original is not None:
+                self._merge(article, original, batch)
+                summary.duplicates += 1
+                summary.seen_ids.add(original.id)
+                return False
+        placement = self.duplicates.place(article.id, fingerprint)
+        if placement.cluster:
+            summary.near_duplicates += 1
+            summary.clusters += len(placement.relabelled)
+            article = article.model_copy(update={"cluster": placement.cluster})
+            for other_id, cluster in placement.relabelled.items():
+                other = self._get(other_id, batch)
+                if other is not None:
+                    batch[other_id] = other.model_copy(update={"cluster": cluster})
+        batch[article.id] = article
+        return True
+
+    def _merge(self, duplicate: Article, original: Article, batch: dict[str, Article]) -> None:
+        """Keep one copy of a repeated body, with every URL and source it came from."""
+        assert self.duplicates is not None
+        urls = list(original.urls)
+        if duplicate.url and duplicate.url != original.url and duplicate.url not in urls:
+            urls.append(duplicate.url)
+        sources = list(original.duplicate_sources)
+        if duplicate.source and duplicate.source != original.source and duplicate.source not in sources:
+            sources.append(duplicate.source)
+        if urls != original.urls or sources != original.duplicate_sources:
+            batch[original.id] = original.model_copy(update={"urls": urls, "duplicate_sources": sources})
+        self.duplicates.record_merge(duplicate.id, original.id)
+
+    def delete(self, ids: set[str] | list[str]) -> None:
+        """Remove articles from the index and from the duplicate store."""
+        if self.duplicates is not None:
+            self.duplicates.remove(list(ids))
+            self.duplicates.commit()
+        self.backend.delete(ids)
+        self.backend.commit()
+
     def _flush(self, batch: list[Article], summary: RunSummary) -> None:
+        if self.duplicates is not None:
+            self.duplicates.commit()
         if batch:
             for failure in self.backend.upsert(batch) or []:  # a server refused these articles
                 self._reject(Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary)

@@ -24,8 +24,11 @@ class Article(BaseModel):
     source: str = ""
     url: str = ""
     lang: str = "ar"
+    author: str = ""
+    dateline: str = Field("", description="place named in the date line, e.g. دمشق")
     urls: list[str] = Field(default_factory=list, description="other URLs of exact duplicates")
     cluster: str = Field("", description="near-duplicate cluster id ('' = none)")
+    duplicate_sources: list[str] = Field(default_factory=list, description="sources of exact duplicates merged in")
     content_hash: str = ""
 
 

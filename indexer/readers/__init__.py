@@ -1,53 +1,94 @@
-"""Readers: one module per archive format, each a function ``path -> records``.
+"""Readers: one module per archive format, each a function ``Source -> records``.
 
-``read(path)`` walks folders and picks the reader by file name; a file no
-reader takes is reported as a rejection, never silently dropped.
+``read(path)`` walks folders, opens compressed files and zip members
+(``indexer.sources``) and picks each file's reader by its name; a file no
+reader takes, or one that breaks half-way, is reported as a rejection, never
+silently dropped and never the end of the run.
 """
 
 from __future__ import annotations
 
+import lzma
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from indexer.readers import jsonl, text
+from indexer.decode import DecodeError
+from indexer.readers import delimited, html, json_array, jsonl, text, warc
 from indexer.records import Location, RawRecord, Reject
+from indexer.sources import Meter, Source, sources, walk
 
-Reader = Callable[[Path], Iterator[RawRecord | Reject]]
+Reader = Callable[[Source], Iterator[RawRecord | Reject]]
 
 READERS: dict[str, Reader] = {
     "jsonl": jsonl.read,
+    "json": json_array.read,
+    "csv": delimited.read_csv,
+    "tsv": delimited.read_tsv,
     "txt": text.read,
+    "html": html.read,
+    "warc": warc.read,
 }
-SUFFIXES: dict[str, str] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "txt"}
+SUFFIXES: dict[str, str] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
+    ".arc": "warc",
+}
+# What a broken file raises half-way: reported, then the next file is read.
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error, DecodeError, UnicodeDecodeError)
 
 
-def detect(path: Path) -> str | None:
-    return SUFFIXES.get(path.suffix.lower())
+def detect(source: Source) -> str | None:
+    return SUFFIXES.get(source.suffixes[-1]) if source.suffixes else None
 
 
-def files(path: Path) -> Iterator[Path]:
-    """The files under ``path`` in a stable order (hidden files skipped)."""
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                yield child
-    else:
-        yield path
+def _reason(error: Exception) -> str:
+    if isinstance(error, DecodeError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return f"cannot read: {error.strerror}"
+    return f"cannot read: {error}"
 
 
-def read(path: Path, format: str | None = None) -> Iterator[RawRecord | Reject]:
+def _read_source(source: Source, format: str | None) -> Iterator[RawRecord | Reject]:
+    kind = format or detect(source)
+    if kind is None:
+        suffix = source.suffixes[-1] if source.suffixes else "(none)"
+        yield Reject(Location(source.name), f"unknown format '{suffix}' (use --format {'|'.join(READERS)})")
+        return
+    if kind not in READERS:
+        yield Reject(Location(source.name), f"unknown format '{kind}' (known: {', '.join(READERS)})")
+        return
+    last: Location | None = None
+    try:
+        for item in READERS[kind](source):
+            last = item.location
+            yield item
+    except READ_ERRORS as error:
+        yield Reject(Location(source.name, last.line if last else None), _reason(error))
+        return
+    if last is None:
+        yield Reject(Location(source.name), f"no records found (read as {kind})")
+
+
+def read(path: Path, format: str | None = None, meter: Meter | None = None) -> Iterator[RawRecord | Reject]:
     if not path.exists():
         yield Reject(Location(str(path)), "no such file or directory")
         return
-    for file in files(path):
-        kind = format or detect(file)
-        if kind is None:
-            yield Reject(Location(str(file)), f"unknown format '{file.suffix}' (use --format {'|'.join(READERS)})")
-            continue
-        if kind not in READERS:
-            yield Reject(Location(str(file)), f"unknown format '{kind}' (known: {', '.join(READERS)})")
-            continue
+    meter = meter or Meter()
+    for file in walk(path):
         try:
-            yield from READERS[kind](file)
-        except OSError as error:
-            yield Reject(Location(str(file)), f"cannot read: {error.strerror or error}")
+            for source in sources(file, meter):
+                yield from _read_source(source, format)
+        except READ_ERRORS as error:
+            yield Reject(Location(str(file)), _reason(error))

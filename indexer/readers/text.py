@@ -1,25 +1,29 @@
-"""Plain-text articles, one per file: the first non-empty line is the title."""
+"""Plain-text articles, one per file, as scrapers save them: the page's text
+is cleaned (``indexer.clean``) into headline, date line and body."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
+from indexer.clean import split_page
+from indexer.decode import DecodeError, decode
 from indexer.records import Location, RawRecord, Reject
+from indexer.sources import Source
 
 
-def read(path: Path) -> Iterator[RawRecord | Reject]:
-    location = Location(str(path))
+def read(source: Source) -> Iterator[RawRecord | Reject]:
+    location = Location(source.name)
+    data = source.read_bytes()
     try:
-        content = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        yield Reject(location, f"not UTF-8 text (byte {error.start})")
+        content = decode(data)
+    except DecodeError as error:
+        yield Reject(location, str(error), data[:400].decode("utf-8", "replace"))
         return
-    lines = content.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
+    if not content.strip():
         yield Reject(location, "empty file")
         return
-    title = lines[first].strip()
-    body = "\n".join(lines[first + 1 :]).strip()
-    yield RawRecord(location, {"title": title, "body": body}, defaults={"source": path.parent.name})
+    page = split_page(content)
+    fields = {"title": page.title, "body": page.body, "dateline": page.dateline}
+    if page.date is not None:
+        fields["date"] = page.date.isoformat()
+    yield RawRecord(location, fields, defaults={"source": source.parent_name})

@@ -1,0 +1,64 @@
+"""kill -9 in the middle of ``arshif index``, then the same command again:
+the index ends with exactly the input's articles, each once."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from indexer_fixtures import all_articles, random_body, write_jsonl
+
+from search.backend import BackendError
+from search.backends import open_embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _index_command(data: Path, index: Path) -> list[str]:
+    return [sys.executable, "-m", "cli.main", "index", str(data), "--index", str(index), "--batch-size", "50", "-q"]
+
+
+def _committed(index: Path) -> int:
+    try:
+        backend = open_embedded(index)
+    except BackendError:  # not created yet
+        return 0
+    count = backend.count()
+    backend.close()
+    return count
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_then_rerun_leaves_each_article_once(tmp_path):
+    rng = random.Random(3)
+    records = [{"id": f"k{i}", "title": f"خبر {i}", "body": random_body(rng, 60)} for i in range(2500)]
+    records += [{"title": "نسخة", "body": records[i]["body"], "url": f"https://copy/{i}"} for i in range(0, 2500, 100)]
+    data = write_jsonl(tmp_path / "in.jsonl", records)
+    index = tmp_path / "idx"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    for wanted in (150, 900):  # kill twice: early, and once more during the resumed run
+        process = subprocess.Popen(_index_command(data, index), cwd=tmp_path, env=env)
+        deadline = time.monotonic() + 120
+        while _committed(index) < wanted and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+        assert _committed(index) < len(records)
+
+    finished = subprocess.run(
+        _index_command(data, index), cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert finished.returncode == 0, finished.stderr
+    articles = all_articles(index)
+    assert set(articles) == {f"k{i}" for i in range(2500)}
+    assert _committed(index) == 2500  # no id twice
+    for i in range(0, 2500, 100):
+        assert articles[f"k{i}"].urls == [f"https://copy/{i}"]
