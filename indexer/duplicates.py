@@ -23,6 +23,8 @@ import numpy as np
 
 from indexer.minhash import THRESHOLD, MinHasher, band_keys, optimal_bands, similarity
 from search.analysis import Analyzer
+from search.analysis.normalize import normalize
+from search.analysis.tokenize import words
 
 FILE_NAME = "duplicates.sqlite"
 SHORT_BODY_WORDS = 25
@@ -84,10 +86,11 @@ class DuplicateStore:
     ) -> None:
         self.path = Path(path)
         self.threshold = threshold
-        # Share the index's analyzer: its per-word cache then serves both.
-        analyzer = analyzer or Analyzer()
+        # The index's normalization (not its stemming, which a copy shares anyway):
+        # spelling variants must not hide a copy.
+        seats = (analyzer or Analyzer()).config.hamza_seats
         self.hasher = hasher or MinHasher()
-        self.hasher.use_normalizer(lambda chunk: " ".join(analyzer.exact_terms(chunk)))
+        self.hasher.use_normalizer(lambda chunk: " ".join(normalize(word, seats) for word in words(chunk)))
         self.bands, self.rows = optimal_bands(threshold, self.hasher.num_perm)
         self.db = sqlite3.connect(self.path, isolation_level="DEFERRED")
         self.db.execute("PRAGMA journal_mode=WAL")
