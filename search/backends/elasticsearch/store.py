@@ -26,7 +26,6 @@ from search.backends.elasticsearch import highlight
 from search.backends.elasticsearch.compile import Compiler, Dsl
 from search.backends.elasticsearch.errors import guard
 from search.backends.elasticsearch.mapping import index_body
-from search.backends.elasticsearch.saved_queries import ElasticsearchSavedQueries
 from search.index_meta import IndexMeta
 from search.models import Article, Facets, FacetValue, Filters, IndexStats
 from search.query import Query
@@ -274,10 +273,6 @@ class ElasticsearchBackend:
 
     def close(self) -> None:
         self.client.close()
-
-    def saved_queries(self) -> ElasticsearchSavedQueries:
-        """The saved-query store on the same cluster, named after the alias."""
-        return ElasticsearchSavedQueries(self.client, self.url, self.alias)
 
     # -- reading ------------------------------------------------------------
 
