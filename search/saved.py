@@ -82,7 +82,7 @@ class SavedQuery(BaseModel):
     last_checked: datetime
 
     @classmethod
-    def new(cls, data: SavedQueryCreate) -> SavedQuery:
+    def from_create(cls, data: SavedQueryCreate) -> SavedQuery:
         """A fresh record: an opaque new id, created and checked now."""
         now = utc_now()
         return cls(id=uuid.uuid4().hex[:12], created=now, last_checked=now, **data.model_dump())

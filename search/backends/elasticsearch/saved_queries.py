@@ -112,7 +112,7 @@ class ElasticsearchSavedQueries:
 
     def create(self, data: SavedQueryCreate) -> SavedQuery:
         self._ensure()
-        saved = SavedQuery.new(data)
+        saved = SavedQuery.from_create(data)
         if not self._write(saved, op_type="create"):
             raise BackendError(f"saved query id {saved.id} is already taken in {self.url}/{self.index}: retry")
         return saved

@@ -67,7 +67,7 @@ class SqliteSavedQueries:
         )
 
     def create(self, data: SavedQueryCreate) -> SavedQuery:
-        saved = SavedQuery.new(data)
+        saved = SavedQuery.from_create(data)
         with self._connect() as db:
             db.execute(
                 f"INSERT INTO saved_queries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
