@@ -190,6 +190,23 @@ def test_facets_and_stats(backend: Backend, tmp_path: Path) -> None:
     assert stats.date_min.date().isoformat() == "2015-07-01"
 
 
+def test_cluster_members_newest_first(backend: Backend, tmp_path: Path) -> None:
+    """Clusters are assigned by the near-duplicate step, so the copies are
+    written directly rather than read from a file."""
+    index(backend, tmp_path)
+    oil = backend.fetch(["oil"])[0]
+    backend.upsert(
+        [
+            oil.model_copy(update={"id": f"oil-copy-{day}", "date": datetime(2016, 1, day), "cluster": "oil-story"})
+            for day in (17, 20, 18)
+        ]
+    )
+    backend.commit()
+    ranked = backend.cluster("oil-story", 2)
+    assert ranked.hits == [("oil-copy-20", 0.0), ("oil-copy-18", 0.0)] and ranked.total == 3
+    assert backend.cluster("no-such-cluster", 5).total == 0
+
+
 def test_deleted_articles_are_gone(backend: Backend, tmp_path: Path) -> None:
     index(backend, tmp_path)
     backend.delete(["oil", "not-there"])

@@ -1,15 +1,13 @@
 """Saved queries kept in their own index: the requests each operation sends,
 and how the store treats what a node answers (versions, conflicts, old or
-foreign documents). The node keeps documents by id with a sequence number,
-which is all a get/put/delete needs; listings are scripted."""
+foreign documents)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from fake_es import URL, Request, Wire, error_body, routes
+from fake_es import URL, DocumentIndex, Wire, error_body, routes
 
 from search.backend import BackendError
 from search.backends.elasticsearch.saved_queries import (
@@ -27,52 +25,13 @@ INDEX = "/arshif-saved-queries"
 WHEN = datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
-class Node:
-    """Documents of the saved-query index by id, each with its ``_seq_no``;
-    ``before_put`` lets a test act as another writer just before a put lands."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, tuple[int, dict]] = {}
-        self.seq = 0
-        self.before_put: Callable[[str], None] = lambda doc_id: None
-
-    def store(self, doc_id: str, source: dict) -> None:
-        self.seq += 1
-        self.docs[doc_id] = (self.seq, source)
-
-    def __call__(self, request: Request):
-        if not request.path.startswith(f"{INDEX}/_doc/"):
-            return routes({("HEAD", INDEX): (404, {}), ("PUT", INDEX): (200, {"acknowledged": True})})(request)
-        doc_id = request.path.rsplit("/", 1)[1]
-        if request.method == "PUT":
-            self.before_put(doc_id)
-            current = self.docs.get(doc_id)
-            expected = request.params.get("if_seq_no")
-            taken = request.params.get("op_type") == "create" and current is not None
-            stale = expected is not None and (current is None or str(current[0]) != expected)
-            if taken or stale:
-                return 409, error_body("version_conflict_engine_exception", f"[{doc_id}]: version conflict", 409)
-            self.store(doc_id, request.body)
-            return 201, {"_id": doc_id, "result": "created", "_seq_no": self.seq, "_primary_term": 1}
-        if request.method == "GET":
-            if doc_id not in self.docs:
-                return 404, {"_id": doc_id, "found": False}
-            seq, source = self.docs[doc_id]
-            return 200, {"_id": doc_id, "found": True, "_seq_no": seq, "_primary_term": 1, "_source": source}
-        if request.method == "DELETE":
-            if self.docs.pop(doc_id, None) is None:
-                return 404, {"_id": doc_id, "result": "not_found"}
-            return 200, {"_id": doc_id, "result": "deleted"}
-        return 405, error_body("unexpected_request", f"{request.method} {request.path}", 405)
-
-
-def store_on(node: Node) -> tuple[ElasticsearchSavedQueries, Wire]:
+def store_on(node: DocumentIndex) -> tuple[ElasticsearchSavedQueries, Wire]:
     wire = Wire(node)
     return ElasticsearchSavedQueries(wire.client(), URL), wire
 
 
 def test_lifecycle_sends_what_the_protocol_promises() -> None:
-    node = Node()
+    node = DocumentIndex(INDEX)
     store, wire = store_on(node)
     data = SavedQueryCreate(name=" نفط عكاظ ", q="نفط source:okaz", mode=Mode.bm25, filters=SavedFilters(lang=["ar"]))
     saved = store.create(data)
@@ -102,7 +61,7 @@ def test_lifecycle_sends_what_the_protocol_promises() -> None:
 
 
 def test_a_write_in_between_is_kept_and_the_change_applied_on_top() -> None:
-    node = Node()
+    node = DocumentIndex(INDEX)
     store, _ = store_on(node)
     saved = store.create(SavedQueryCreate(name="a", q="نفط"))
     other_writer_done = False
@@ -121,7 +80,7 @@ def test_a_write_in_between_is_kept_and_the_change_applied_on_top() -> None:
 
 
 def test_endless_conflicts_are_one_clear_error() -> None:
-    node = Node()
+    node = DocumentIndex(INDEX)
     store, wire = store_on(node)
     saved = store.create(SavedQueryCreate(name="a"))
     node.before_put = lambda doc_id: node.store(doc_id, node.docs[doc_id][1])
@@ -156,7 +115,7 @@ def test_more_than_one_listing_can_hold_is_said_not_truncated() -> None:
 
 
 def test_a_document_not_in_our_format_names_itself() -> None:
-    node = Node()
+    node = DocumentIndex(INDEX)
     old = {"name": "x", "q": "y", "filters": {"sources": ["okaz"]}, "created": "2025-01-01T00:00:00Z"}
     node.store("legacy", old)
     store, _ = store_on(node)

@@ -429,6 +429,25 @@ class ElasticsearchBackend:
             source=values("source", "key"), lang=values("lang", "key"), date_histogram=values("dates", "key_as_string")
         )
 
+    def cluster(self, cluster_id: str, limit: int) -> Ranked:
+        """Members of a near-duplicate cluster (score 0, newest first) and its size."""
+        if not cluster_id:
+            return Ranked([], 0)
+        _within_window(limit)
+        result = self._search(
+            f"reading cluster '{cluster_id}'",
+            query={"bool": {"filter": [{"term": {"cluster": cluster_id}}]}},
+            sort=[{"date": {"order": "desc", "missing": "_last"}}],
+            size=limit,
+            _source=False,
+            track_total_hits=True,
+        )
+        return Ranked([(hit["_id"], 0.0) for hit in result["hits"]["hits"]], result["hits"]["total"]["value"])
+
+    def refresh(self) -> None:
+        """Nothing to do: every request reads the cluster's latest refreshed
+        state, including what another process committed."""
+
     def count(self) -> int:
         with guard(self.url, f"counting '{self.alias}'"):
             return int(self.client.count(index=self.alias)["count"])
