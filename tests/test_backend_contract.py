@@ -166,6 +166,29 @@ def test_phrases_must_and_must_not(backend: Backend, tmp_path: Path) -> None:
     assert ids(backend, "في") == []  # only a stop word: nothing to find
 
 
+def test_the_spelling_as_typed_ranks_first(backend: Backend, tmp_path: Path) -> None:
+    """Both articles hold the same stem once and are the same length: only
+    the exact-spelling bonus tells them apart, in either direction."""
+    records = [
+        {"id": "with-al", "title": "زيارة", "body": "زار الوزير المدارس اليوم", "date": "2016-01-01"},
+        {"id": "without-al", "title": "زيارة", "body": "زار الوزير مدارس اليوم", "date": "2016-01-01"},
+    ]
+    index(backend, tmp_path, records)
+    assert ids(backend, "مدارس") == ["without-al", "with-al"]
+    assert ids(backend, "المدارس") == ["with-al", "without-al"]
+
+
+def test_query_words_near_each_other_rank_first(backend: Backend, tmp_path: Path) -> None:
+    """The same words in both articles; only their nearness differs."""
+    records = [
+        {"id": "apart", "title": "خبر", "body": "وزير زار دمشق امس واليوم الخارجية", "date": "2016-01-01"},
+        {"id": "near", "title": "خبر", "body": "وزير الخارجية زار دمشق امس واليوم", "date": "2016-01-01"},
+    ]
+    index(backend, tmp_path, records)
+    assert ids(backend, "وزير الخارجية") == ["near", "apart"]
+    assert ids(backend, "الخارجية وزير") == ["near", "apart"]  # a swap is within the slop
+
+
 def test_browsing_is_newest_first(backend: Backend, tmp_path: Path) -> None:
     index(backend, tmp_path)
     assert ids(backend, "")[:2] == ["phrase", "phrase-apart"]
