@@ -49,18 +49,16 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def index_dir(option: Path | None) -> Path:
-    return load_settings(index=option).index
-
-
-def settings_for(index: Path | None, backend: str | None = None, es_url: str | None = None) -> Settings:
-    """Settings with the command's flags applied; a bad value is one clear line.
-    An ``--es-url`` on the command line means Elasticsearch unless
-    ``--backend`` says otherwise."""
+def settings_for(
+    index: Path | None, backend: str | None = None, es_url: str | None = None, **flags: object
+) -> Settings:
+    """Settings with the command's flags applied (``flags``: any other
+    setting a command offers); a bad value is one clear line. An ``--es-url``
+    on the command line means Elasticsearch unless ``--backend`` says otherwise."""
     if es_url and backend is None:
         backend = "elasticsearch"
     try:
-        return load_settings(index=index, backend=backend, es_url=es_url)
+        return load_settings(index=index, backend=backend, es_url=es_url, **flags)
     except ValidationError as error:
         problem = error.errors()[0]
         field = ".".join(map(str, problem["loc"]))

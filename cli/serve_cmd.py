@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cli.common import IndexOption, err, fail, index_dir
+from cli.common import BackendOption, EsUrlOption, IndexOption, err, fail, settings_for
 from search.backend import BackendError
-from search.config import load_settings
 
 
 def serve(
@@ -18,6 +17,8 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes; more use more cores (each opens the index).")
     ] = 1,
+    backend_name: BackendOption = None,
+    es_url: EsUrlOption = None,
 ) -> None:
     """Serve the search pages and the JSON API (/api/v1, docs at /docs)."""
     import os
@@ -27,7 +28,7 @@ def serve(
     from web import create_app
     from web.deps import is_loopback
 
-    settings = load_settings(index=index_dir(index), host=host, port=port)
+    settings = settings_for(index, backend_name, es_url, host=host, port=port)
     try:
         app = create_app(settings)
     except BackendError as error:
@@ -44,12 +45,19 @@ def serve(
     if not app.state.htmx_available:
         err.print("note: htmx not installed (npm ci --prefix web/vendor): pages work as plain forms")
     err.print(
-        f"arshif: serving {settings.index} on http://{settings.host}:{settings.port}/ (API: /api/v1, docs: /docs)"
+        f"arshif: serving {settings.location} on http://{settings.host}:{settings.port}/ (API: /api/v1, docs: /docs)"
     )
     if workers == 1:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
         return
-    os.environ.update({"ARSHIF_INDEX": str(settings.index), "ARSHIF_HOST": settings.host})
+    os.environ.update(
+        {
+            "ARSHIF_INDEX": str(settings.index),
+            "ARSHIF_HOST": settings.host,
+            "ARSHIF_BACKEND": settings.backend,
+            "ARSHIF_ES_URL": settings.es_url,
+        }
+    )
     uvicorn.run(
         "web.app:app_from_environment",
         factory=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +43,16 @@ class Settings(BaseSettings):
     es_rrf: Literal["auto", "server", "client"] = Field(
         "auto", description="hybrid fusion on Elasticsearch: server-side rrf retriever when licensed (auto), always, or never"
     )
+
+    @property
+    def location(self) -> str:
+        """Where the configured backend's index is, for people (messages, the
+        health endpoint): the directory, or the cluster URL (without any
+        credentials written into it) and alias."""
+        if self.backend == "elasticsearch":
+            url = urlsplit(self.es_url.rstrip("/"))
+            return f"{url._replace(netloc=url.netloc.rpartition('@')[2]).geturl()}/{self.es_index}"
+        return str(self.index)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -4,6 +4,7 @@ was last checked, so that "what is new since then" is one filter
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -79,6 +80,18 @@ class SavedQuery(BaseModel):
     filters: SavedFilters
     created: datetime
     last_checked: datetime
+
+    @classmethod
+    def from_create(cls, data: SavedQueryCreate) -> SavedQuery:
+        """A fresh record: an opaque new id, created and checked now."""
+        now = utc_now()
+        return cls(id=uuid.uuid4().hex[:12], created=now, last_checked=now, **data.model_dump())
+
+    def updated(self, data: SavedQueryUpdate) -> SavedQuery:
+        """This query with the fields ``data`` sets; an explicit ``mode: null``
+        clears the mode (back to the server's default), other nulls keep the value."""
+        changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None or k == "mode"}
+        return SavedQuery.model_validate({**self.model_dump(), **changes})
 
 
 class SavedQueryStore(Protocol):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import pytest
 from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
 from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch
@@ -76,6 +77,23 @@ class Wire:
         settings = ConnectionOptions(url=URL, **options)
         return connect(settings, node_class=self.node_class())
 
+    def serve_settings(self, monkeypatch: pytest.MonkeyPatch) -> list[ConnectionOptions]:
+        """Make every client built from settings (``search.backends``) talk
+        to this node: the real ``connect`` checks the options and builds the
+        real client, only the node under it is replaced. Returns the options
+        of each client built, as they come."""
+        from search.backends.elasticsearch import connection
+
+        built: list[ConnectionOptions] = []
+        real = connection.connect
+
+        def connect_here(options: ConnectionOptions, **transport: Any) -> Elasticsearch:
+            built.append(options)
+            return real(options, node_class=self.node_class(), **transport)
+
+        monkeypatch.setattr(connection, "connect", connect_here)
+        return built
+
     def find(self, method: str, path_end: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and r.path.endswith(path_end)]
 
@@ -128,3 +146,55 @@ def bulk_ok(request: Request) -> Answer:
     """Every bulk item accepted."""
     items = [{op: {"_id": meta["_id"], "status": 200, "result": "ok"}} for op, meta, _ in bulk_items(request.body)]
     return 200, {"took": 1, "errors": False, "items": items}
+
+
+class DocumentIndex:
+    """One index kept by id, each document with its ``_seq_no``: enough for
+    get, conditional put (``if_seq_no``, ``op_type=create``) and delete, and
+    a ``match_all`` search that lists documents in the order they were
+    first written. ``before_put`` lets a test act as another writer just before a
+    put lands."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.created = False
+        self.docs: dict[str, tuple[int, dict]] = {}
+        self.seq = 0
+        self.before_put: Callable[[str], None] = lambda doc_id: None
+
+    def store(self, doc_id: str, source: dict) -> None:
+        self.seq += 1
+        self.docs[doc_id] = (self.seq, source)
+
+    def __call__(self, request: Request) -> Answer:
+        if request.path == self.path:
+            if request.method == "PUT":
+                self.created = True
+                return 200, {"acknowledged": True}
+            return (200 if self.created else 404), {}
+        if request.path == f"{self.path}/_search" and request.body.get("query") == {"match_all": {}}:
+            hits = [{"_id": doc_id, "_source": source} for doc_id, (_, source) in self.docs.items()]
+            return 200, {"hits": {"total": {"value": len(hits), "relation": "eq"}, "hits": hits}}
+        if not request.path.startswith(f"{self.path}/_doc/"):
+            return 400, error_body("unexpected_request", f"{request.method} {request.path} {request.body}", 400)
+        doc_id = request.path.rsplit("/", 1)[1]
+        if request.method == "PUT":
+            self.before_put(doc_id)
+            current = self.docs.get(doc_id)
+            expected = request.params.get("if_seq_no")
+            taken = request.params.get("op_type") == "create" and current is not None
+            stale = expected is not None and (current is None or str(current[0]) != expected)
+            if taken or stale:
+                return 409, error_body("version_conflict_engine_exception", f"[{doc_id}]: version conflict", 409)
+            self.store(doc_id, request.body)
+            return 201, {"_id": doc_id, "result": "created", "_seq_no": self.seq, "_primary_term": 1}
+        if request.method == "GET":
+            if doc_id not in self.docs:
+                return 404, {"_id": doc_id, "found": False}
+            seq, source = self.docs[doc_id]
+            return 200, {"_id": doc_id, "found": True, "_seq_no": seq, "_primary_term": 1, "_source": source}
+        if request.method == "DELETE":
+            if self.docs.pop(doc_id, None) is None:
+                return 404, {"_id": doc_id, "result": "not_found"}
+            return 200, {"_id": doc_id, "result": "deleted"}
+        return 405, error_body("unexpected_request", f"{request.method} {request.path}", 405)

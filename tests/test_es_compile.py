@@ -8,8 +8,10 @@ import pytest
 
 from search.analysis import Analyzer
 from search.backends.elasticsearch.compile import MATCH_ALL, MATCH_NONE, Compiler
+from search.backends.embedded import compile as embedded_compile
 from search.models import Filters
 from search.query import parse
+from search.ranking import EXACT_BOOST, PROXIMITY_BOOST, PROXIMITY_SLOP
 
 try:
     from elasticsearch.dsl import Q
@@ -32,22 +34,74 @@ def compiled(compiler: Compiler, text: str, filters: Filters | None = None) -> d
     return dsl
 
 
-def _words(text: str) -> dict:
-    return {"multi_match": {"query": text, "fields": ["title", "body"], "type": "most_fields"}}
+def _words(text: str, exact: str | None = None) -> dict:
+    """A word on title and body: stemmed, or (a bonus) spelled as typed."""
+    return {
+        "bool": {
+            "should": [
+                {"multi_match": {"query": text, "fields": ["title", "body"], "type": "most_fields"}},
+                {
+                    "multi_match": {
+                        "query": exact or text,
+                        "fields": ["title.exact", "body.exact"],
+                        "type": "most_fields",
+                        "boost": EXACT_BOOST,
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
 
 
-def test_word_matches_stemmed_title_and_body(compiler: Compiler) -> None:
+def _near(first: str, second: str, fields: tuple[str, ...] = ("title", "body")) -> list[dict]:
+    """The proximity bonus for two consecutive query words."""
+    options = {"query": f"{first} {second}", "slop": PROXIMITY_SLOP, "boost": PROXIMITY_BOOST}
+    return [{"match_phrase": {f"{field}.exact": options}} for field in fields]
+
+
+def test_the_bonuses_are_the_embedded_backends() -> None:
+    assert (EXACT_BOOST, PROXIMITY_BOOST, PROXIMITY_SLOP) == (
+        embedded_compile.EXACT_BOOST,
+        embedded_compile.PROXIMITY_BOOST,
+        embedded_compile.PROXIMITY_SLOP,
+    )
+
+
+def test_word_matches_stemmed_title_and_body_and_its_spelling_scores_extra(compiler: Compiler) -> None:
     assert compiled(compiler, "المدارس") == _words("المدارس")
+    assert compiled(compiler, "مدرسة") == _words("مدرسة", exact="مدرسه")  # normalized as the index is
 
 
 def test_fielded_word(compiler: Compiler) -> None:
-    assert compiled(compiler, "title:سوريا") == {"match": {"title": {"query": "سوريا"}}}
-
-
-def test_several_words_are_optional_but_one_must_match(compiler: Compiler) -> None:
-    assert compiled(compiler, "دمشق حلب") == {
-        "bool": {"should": [_words("دمشق"), _words("حلب")], "minimum_should_match": 1}
+    assert compiled(compiler, "title:سوريا") == {
+        "bool": {
+            "should": [
+                {"match": {"title": {"query": "سوريا"}}},
+                {"match": {"title.exact": {"query": "سوريا", "boost": EXACT_BOOST}}},
+            ],
+            "minimum_should_match": 1,
+        }
     }
+
+
+def test_several_words_are_optional_but_one_must_match_and_nearness_scores(compiler: Compiler) -> None:
+    assert compiled(compiler, "دمشق حلب") == {
+        "bool": {
+            "must": [{"bool": {"should": [_words("دمشق"), _words("حلب")], "minimum_should_match": 1}}],
+            "should": _near("دمشق", "حلب"),
+        }
+    }
+
+
+def test_proximity_pairs_follow_runs_of_wanted_words_of_one_field(compiler: Compiler) -> None:
+    three = compiled(compiler, "وزير الخارجية السعودي")
+    assert three["bool"]["should"] == _near("وزير", "الخارجيه") + _near("الخارجيه", "السعودي")
+    assert compiled(compiler, "title:وزير title:الخارجية")["bool"]["should"] == _near(
+        "وزير", "الخارجيه", fields=("title",)
+    )
+    for apart in ("title:وزير body:الخارجية", "وزير -التجارة الخارجية", 'وزير "الخارجية"'):
+        assert compiled(compiler, apart) == compiler.clauses(parse(apart).clauses)  # no bonus around it
 
 
 def test_phrase_matches_exact_subfields(compiler: Compiler) -> None:
@@ -70,20 +124,20 @@ def test_must_and_must_not(compiler: Compiler) -> None:
 
 
 def test_only_exclusions_match_everything_else(compiler: Compiler) -> None:
-    assert compiled(compiler, "-رياضة") == {"bool": {"must": [MATCH_ALL], "must_not": [_words("رياضة")]}}
+    assert compiled(compiler, "-رياضة") == {"bool": {"must": [MATCH_ALL], "must_not": [_words("رياضة", exact="رياضه")]}}
 
 
 def test_or_group(compiler: Compiler) -> None:
     assert compiled(compiler, "+(دمشق OR حلب) معركة") == {
         "bool": {
             "must": [{"bool": {"should": [_words("دمشق"), _words("حلب")], "minimum_should_match": 1}}],
-            "should": [_words("معركة")],
+            "should": [_words("معركة", exact="معركه")],
         }
     }
 
 
 def test_stop_words_constrain_nothing(compiler: Compiler) -> None:
-    assert compiled(compiler, "+في سوريا") == _words("سوريا")
+    assert compiled(compiler, "+في سوريا") == {"bool": {"must": [_words("سوريا")], "should": _near("في", "سوريا")}}
     assert compiled(compiler, "في") == MATCH_NONE
 
 

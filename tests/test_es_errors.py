@@ -110,12 +110,19 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.parametrize("command", [["stats"], ["search", "نفط"], ["index", "news.jsonl"], ["reindex"]])
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["search", "نفط"], ["index", "news.jsonl"], ["reindex"], ["serve", "--port", "{taken_port}"]],
+)
 def test_cli_reports_an_unreachable_cluster_in_one_line(command: list[str], monkeypatch, tmp_path) -> None:
     url = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("ARSHIF_ES_TIMEOUT", "2")
-    started = time.perf_counter()
-    result = CliRunner().invoke(app, [*command, "--es-url", url])  # the URL implies the backend
+    with socket.socket() as taken:  # were serve to get past the cluster, it could not bind: it fails, never hangs
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        args = [arg.format(taken_port=taken.getsockname()[1]) for arg in command]
+        started = time.perf_counter()
+        result = CliRunner().invoke(app, [*args, "--es-url", url])  # the URL implies the backend
     assert result.exit_code == 1
     assert time.perf_counter() - started < 10
     output = result.output.strip()

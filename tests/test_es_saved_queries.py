@@ -1,86 +1,126 @@
-"""Saved queries kept in their own index: the requests each operation sends."""
+"""Saved queries kept in their own index: the requests each operation sends,
+and how the store treats what a node answers (versions, conflicts, old or
+foreign documents)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from fake_es import URL, Request, Wire, error_body, routes
+from fake_es import URL, DocumentIndex, Wire, error_body, routes
 
 from search.backend import BackendError
-from search.backends.elasticsearch.saved_queries import MAPPING, ElasticsearchSavedQueries
-from search.models import Filters, Mode
+from search.backends.elasticsearch.saved_queries import (
+    CONFLICT_RETRIES,
+    MAPPING,
+    MAX_LISTED,
+    ElasticsearchSavedQueries,
+)
+from search.models import Mode
+from search.saved import SavedFilters, SavedQueryCreate, SavedQueryUpdate
 
 pytestmark = pytest.mark.elasticsearch
 
 INDEX = "/arshif-saved-queries"
+WHEN = datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
-def stored_by(wire_docs: dict[str, dict]):
-    """Routes that keep what was indexed, so a get returns what a put sent."""
-
-    def put(request: Request):
-        wire_docs[request.path.rsplit("/", 1)[1]] = request.body
-        return 201, {"result": "created"}
-
-    def get(request: Request):
-        doc_id = request.path.rsplit("/", 1)[1]
-        if doc_id not in wire_docs:
-            return 404, {"_id": doc_id, "found": False}
-        return 200, {"_id": doc_id, "found": True, "_source": wire_docs[doc_id]}
-
-    return put, get
+def store_on(node: DocumentIndex) -> tuple[ElasticsearchSavedQueries, Wire]:
+    wire = Wire(node)
+    return ElasticsearchSavedQueries(wire.client(), URL), wire
 
 
-def test_lifecycle() -> None:
-    docs: dict[str, dict] = {}
-    put, get = stored_by(docs)
-    table = {("HEAD", INDEX): (404, {}), ("PUT", INDEX): (200, {"acknowledged": True})}
-
-    def route(request: Request):
-        if request.path.startswith(f"{INDEX}/_doc/"):
-            if request.method == "PUT":
-                return put(request)
-            if request.method == "GET":
-                return get(request)
-            if request.method == "DELETE":
-                return (
-                    (200, {"result": "deleted"})
-                    if docs.pop(request.path.rsplit("/", 1)[1], None)
-                    else (404, {"result": "not_found"})
-                )
-        return routes(table)(request)
-
-    wire = Wire(route)
-    store = ElasticsearchSavedQueries(wire.client(), URL)
-    saved = store.create("نفط عكاظ", "نفط source:okaz", Mode.bm25, Filters(langs=("ar",)))
+def test_lifecycle_sends_what_the_protocol_promises() -> None:
+    node = DocumentIndex(INDEX)
+    store, wire = store_on(node)
+    data = SavedQueryCreate(name=" نفط عكاظ ", q="نفط source:okaz", mode=Mode.bm25, filters=SavedFilters(lang=["ar"]))
+    saved = store.create(data)
+    assert saved.name == "نفط عكاظ" and saved.last_checked == saved.created
     (create_index,) = wire.find("PUT", INDEX)
     assert create_index.body["mappings"] == MAPPING
-    put_request = wire.requests[-1]
-    assert put_request.params == {"refresh": "wait_for"}
-    assert put_request.body["q"] == "نفط source:okaz" and "id" not in put_request.body
+    put = wire.requests[-1]
+    assert put.params == {"refresh": "wait_for", "op_type": "create"}
+    assert put.body["q"] == "نفط source:okaz" and put.body["filters"]["lang"] == ["ar"] and "id" not in put.body
     assert store.get(saved.id) == saved
-    renamed = store.update(saved.id, name="oil")
-    assert renamed.name == "oil" and renamed.created == saved.created and renamed.updated >= saved.updated
-    checked = store.mark_checked(saved.id)
-    assert checked.last_checked is not None and store.get(saved.id).last_checked == checked.last_checked
+
+    renamed = store.update(saved.id, SavedQueryUpdate(name="oil", mode=None))
+    assert (renamed.name, renamed.q, renamed.mode, renamed.filters) == ("oil", saved.q, None, saved.filters)
+    assert renamed.created == saved.created
+    assert wire.requests[-1].params == {"refresh": "wait_for", "if_seq_no": "1", "if_primary_term": "1"}
+    assert store.get(saved.id) == renamed
+
+    checked = store.mark_checked(saved.id, WHEN)
+    assert checked.last_checked == WHEN and checked.name == "oil"
+    assert store.get(saved.id).last_checked == WHEN
+
     assert store.delete(saved.id) is True
     assert store.get(saved.id) is None and store.delete(saved.id) is False
-    with pytest.raises(BackendError, match=f"no saved query {saved.id}"):
-        store.update(saved.id, name="x")
-    with pytest.raises(ValueError, match="created"):
-        store.update(saved.id, created="now")
+    assert store.update(saved.id, SavedQueryUpdate(name="x")) is None
+    assert store.mark_checked(saved.id, WHEN) is None
+    assert len(wire.find("PUT", INDEX)) == 1  # the index is created once
 
 
-def test_list_is_newest_first() -> None:
-    hits = [
-        {
-            "_id": "b",
-            "_source": {"name": "b", "q": "x", "created": "2025-01-02T00:00:00Z", "updated": "2025-01-02T00:00:00Z"},
-        }
-    ]
-    table = {("HEAD", INDEX): (200, {}), ("POST", f"{INDEX}/_search"): (200, {"hits": {"hits": hits}})}
-    wire = Wire(routes(table))
-    assert [s.id for s in ElasticsearchSavedQueries(wire.client(), URL).list()] == ["b"]
-    assert wire.requests[-1].body == {"query": {"match_all": {}}, "sort": [{"created": "desc"}], "size": 1000}
+def test_a_write_in_between_is_kept_and_the_change_applied_on_top() -> None:
+    node = DocumentIndex(INDEX)
+    store, _ = store_on(node)
+    saved = store.create(SavedQueryCreate(name="a", q="نفط"))
+    other_writer_done = False
+
+    def rename_first(doc_id: str) -> None:
+        nonlocal other_writer_done
+        if not other_writer_done:
+            other_writer_done = True
+            source = node.docs[doc_id][1]
+            node.store(doc_id, {**source, "name": "renamed elsewhere"})
+
+    node.before_put = rename_first
+    checked = store.mark_checked(saved.id, WHEN)
+    assert (checked.name, checked.last_checked) == ("renamed elsewhere", WHEN)
+    assert store.get(saved.id) == checked
+
+
+def test_endless_conflicts_are_one_clear_error() -> None:
+    node = DocumentIndex(INDEX)
+    store, wire = store_on(node)
+    saved = store.create(SavedQueryCreate(name="a"))
+    node.before_put = lambda doc_id: node.store(doc_id, node.docs[doc_id][1])
+    with pytest.raises(BackendError, match=f"saved query {saved.id} .* kept changing .*{CONFLICT_RETRIES} tries"):
+        store.update(saved.id, SavedQueryUpdate(q="x"))
+    assert len([r for r in wire.requests if r.params.get("if_seq_no")]) == CONFLICT_RETRIES
+
+
+def test_list_is_oldest_first_in_the_node_order() -> None:
+    def hit(doc_id: str, created: str) -> dict:
+        source = {"name": doc_id, "q": "x", "mode": None, "filters": {}, "created": created, "last_checked": created}
+        return {"_id": doc_id, "_source": source}
+
+    hits = [hit("old", "2025-01-01T00:00:00Z"), hit("new", "2025-01-02T00:00:00.000001Z")]
+    answer = {"hits": {"total": {"value": 2, "relation": "eq"}, "hits": hits}}
+    wire = Wire(routes({("HEAD", INDEX): (200, {}), ("POST", f"{INDEX}/_search"): (200, answer)}))
+    listed = ElasticsearchSavedQueries(wire.client(), URL).list()
+    assert [s.id for s in listed] == ["old", "new"] and listed[1].created.microsecond == 1
+    assert wire.requests[-1].body == {
+        "query": {"match_all": {}},
+        "sort": [{"created": "asc"}],
+        "size": MAX_LISTED,
+        "track_total_hits": True,
+    }
+
+
+def test_more_than_one_listing_can_hold_is_said_not_truncated() -> None:
+    answer = {"hits": {"total": {"value": MAX_LISTED + 5, "relation": "eq"}, "hits": []}}
+    wire = Wire(routes({("HEAD", INDEX): (200, {}), ("POST", f"{INDEX}/_search"): (200, answer)}))
+    with pytest.raises(BackendError, match="10,005 saved queries, more than the 10,000"):
+        ElasticsearchSavedQueries(wire.client(), URL).list()
+
+
+def test_a_document_not_in_our_format_names_itself() -> None:
+    node = DocumentIndex(INDEX)
+    old = {"name": "x", "q": "y", "filters": {"sources": ["okaz"]}, "created": "2025-01-01T00:00:00Z"}
+    node.store("legacy", old)
+    store, _ = store_on(node)
+    with pytest.raises(BackendError, match=r"saved query legacy in http://es.test:9200/arshif-saved-queries .*field"):
+        store.get("legacy")
 
 
 def test_unreachable_store_is_one_line() -> None:

@@ -12,7 +12,7 @@ from fake_es import URL, Request, Wire, bulk_items, bulk_ok, existing_index, rou
 
 from indexer.pipeline import IndexRun, RejectsFile
 from search.analysis import AnalysisConfig
-from search.backend import BackendError, Failure
+from search.backend import BackendError, Failure, Ranked
 from search.backends.elasticsearch.mapping import index_body
 from search.backends.elasticsearch.store import ElasticsearchBackend, num_candidates
 from search.index_meta import IndexMeta
@@ -212,6 +212,23 @@ def test_browsing_sorts_newest_first() -> None:
     wire = Wire(routes(existing_index() | {("POST", "/arshif/_search"): (200, answer)}))
     assert backend(wire).text_search(parse(""), Filters(), 5).hits == [("a0", 0.0)]
     assert wire.requests[-1].body["sort"] == [{"date": {"order": "desc", "missing": "_last"}}]
+
+
+def test_cluster_members_newest_first_with_the_size() -> None:
+    answer = {"hits": {"total": {"value": 7, "relation": "eq"}, "hits": [{"_id": "d2"}, {"_id": "d1"}]}}
+    wire = Wire(routes(existing_index() | {("POST", "/arshif/_search"): (200, answer)}))
+    store = backend(wire)
+    ranked = store.cluster("c-9", 2)
+    assert (ranked.hits, ranked.total) == ([("d2", 0.0), ("d1", 0.0)], 7)
+    assert wire.requests[-1].body == {
+        "query": {"bool": {"filter": [{"term": {"cluster": "c-9"}}]}},
+        "sort": [{"date": {"order": "desc", "missing": "_last"}}],
+        "size": 2,
+        "_source": False,
+        "track_total_hits": True,
+    }
+    sent = len(wire.requests)
+    assert store.cluster("", 5) == Ranked([], 0) and len(wire.requests) == sent  # no cluster: nothing to ask
 
 
 def test_vector_search_sends_knn_with_candidates_and_filters() -> None:

@@ -123,7 +123,8 @@ def build_index(root: Path) -> Path:
 
 
 def settings_for(index: Path, **extra: object) -> Settings:
-    return Settings(index=index, **extra)
+    """Settings over the embedded ``index``, whatever ARSHIF_BACKEND says."""
+    return Settings(index=index, **{"backend": "embedded", **extra})
 
 
 def free_port() -> int:

@@ -6,7 +6,7 @@ their own app with their own index and settings.
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from search.backend import Backend
-from search.backends import open_embedded, open_embedded_saved_queries
+from search.backends import open_from_settings, open_saved_queries_from_settings
 from search.config import Settings, load_settings
 from search.saved import SavedQueryStore
 from web import errors
@@ -39,15 +39,23 @@ def _page_error(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQueryStore | None = None) -> FastAPI:
-    """The app over ``settings.index`` (or the given backend and store)."""
-    backend = backend or open_embedded(settings.index)
-    saved = saved or open_embedded_saved_queries(settings.index)
-    state = AppState(settings=settings, backend=backend, saved=saved, embedder=backend.stats().embedder)
+    """The app over the backend ``settings.backend`` names (or the given
+    backend and store, which the caller closes); what it opens itself it
+    closes at shutdown. A backend that cannot be opened raises ``BackendError``."""
+    with ExitStack() as opening:  # closes what was opened if a later step fails
+        if backend is None:
+            backend = open_from_settings(settings)
+            opening.callback(backend.close)
+        if saved is None:
+            saved = open_saved_queries_from_settings(settings)
+            opening.callback(saved.close)
+        state = AppState(settings=settings, backend=backend, saved=saved, embedder=backend.stats().embedder)
+        opened = opening.pop_all()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
-        saved.close()
+        opened.close()
 
     app = FastAPI(
         title="arshif",

@@ -1,13 +1,18 @@
 """Storage engines behind ``search.backend.Backend``. Each imports only ``search``'s
 core modules, never another backend."""
+
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from search.backend import Backend
 from search.config import Settings
 from search.index_meta import IndexMeta
 from search.saved import SavedQueryStore
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
 
 
 def open_embedded(path: Path, meta: IndexMeta | None = None, create: bool = False) -> Backend:
@@ -25,11 +30,10 @@ def open_embedded_saved_queries(path: Path) -> SavedQueryStore:
     return SqliteSavedQueries(path)
 
 
-def open_elasticsearch(settings: Settings, meta: IndexMeta | None = None, create: bool = False) -> Backend:
-    """The Elasticsearch backend described by ``settings.es_*`` (the client is
-    imported only here)."""
+def _es_client(settings: Settings) -> tuple[Elasticsearch, str]:
+    """A client for the cluster ``settings.es_*`` describe, and its URL (the
+    client library is imported only here)."""
     from search.backends.elasticsearch.connection import ConnectionOptions, connect
-    from search.backends.elasticsearch.store import ElasticsearchBackend
 
     options = ConnectionOptions(
         url=settings.es_url,
@@ -40,9 +44,17 @@ def open_elasticsearch(settings: Settings, meta: IndexMeta | None = None, create
         verify=settings.es_verify,
         timeout=settings.es_timeout,
     )
+    return connect(options), options.url
+
+
+def open_elasticsearch(settings: Settings, meta: IndexMeta | None = None, create: bool = False) -> Backend:
+    """The Elasticsearch backend described by ``settings.es_*``."""
+    from search.backends.elasticsearch.store import ElasticsearchBackend
+
+    client, url = _es_client(settings)
     return ElasticsearchBackend(
-        connect(options),
-        options.url,
+        client,
+        url,
         alias=settings.es_index,
         meta=meta,
         create=create,
@@ -57,3 +69,15 @@ def open_from_settings(settings: Settings, meta: IndexMeta | None = None, create
     if settings.backend == "elasticsearch":
         return open_elasticsearch(settings, meta, create=create)
     return open_embedded(settings.index, meta, create=create)
+
+
+def open_saved_queries_from_settings(settings: Settings) -> SavedQueryStore:
+    """The saved-query store of the backend ``settings.backend`` names: SQLite
+    beside the embedded index, or an index beside the Elasticsearch alias
+    (its own client, closed with the store)."""
+    if settings.backend == "elasticsearch":
+        from search.backends.elasticsearch.saved_queries import ElasticsearchSavedQueries
+
+        client, url = _es_client(settings)
+        return ElasticsearchSavedQueries(client, url, alias=settings.es_index)
+    return open_embedded_saved_queries(settings.index)

@@ -24,7 +24,7 @@ def health(state: State) -> Health:
     return Health(
         ok=True,
         backend=state.backend.name,
-        index=str(state.settings.index),
+        index=state.settings.location,
         documents=state.backend.count(),
         embedder=state.embedder,
         writes_need_token=state.writes_need_token,

@@ -7,6 +7,12 @@ unstemmed ``.exact`` sub-fields, and filters go in ``filter``/``must_not``
 where they never add to the score. Whether a word is a stop word is decided
 by our analyzer, as in the embedded backend, so ``+في`` constrains nothing
 on either engine.
+
+The ranking bonuses of ``search.ranking`` are the embedded backend's: each
+word also matches its unstemmed spelling on ``.exact`` (boost
+``EXACT_BOOST``), and each pair of consecutive wanted words adds an optional
+sloppy ``match_phrase`` on ``.exact`` (boost ``PROXIMITY_BOOST``) beside the
+required text query, so neither changes which documents match.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from search.analysis import Analyzer
 from search.backends.elasticsearch.mapping import EXACT_SUFFIX, TEXT_FIELDS
 from search.models import Filters
 from search.query import Clause, Group, Phrase, Query, Word
+from search.ranking import EXACT_BOOST, PROXIMITY_BOOST, PROXIMITY_SLOP, proximity_pairs
 
 Dsl = dict[str, Any]
 MATCH_ALL: Dsl = {"match_all": {}}
@@ -28,22 +35,50 @@ def _any(queries: list[Dsl]) -> Dsl:
     return queries[0] if len(queries) == 1 else {"bool": {"should": queries, "minimum_should_match": 1}}
 
 
+def _exact(field: str) -> str:
+    return f"{field}.{EXACT_SUFFIX}"
+
+
+def _match(text: str, fields: tuple[str, ...] | list[str], boost: float | None = None) -> Dsl:
+    """``text`` analysed by each field's analyzer, scores summed over the fields."""
+    options: Dsl = {"boost": boost} if boost is not None else {}
+    if len(fields) == 1:
+        return {"match": {fields[0]: {"query": text, **options}}}
+    return {"multi_match": {"query": text, "fields": list(fields), "type": "most_fields", **options}}
+
+
 class Compiler:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
 
     def word(self, node: Word) -> Dsl | None:
-        if not self.analyzer.terms(node.text):
+        """Stemmed match, plus the bonus for the spelling as typed (the
+        unstemmed forms of the words that are not stop words)."""
+        pairs = [pair for pair in self.analyzer.word_pairs(node.text) if pair[1]]
+        if not pairs:
             return None
-        if node.field:
-            return {"match": {node.field: {"query": node.text}}}
-        return {"multi_match": {"query": node.text, "fields": list(TEXT_FIELDS), "type": "most_fields"}}
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        stemmed = _match(node.text, fields)
+        exact = _match(" ".join(word for word, _ in pairs), [_exact(f) for f in fields], boost=EXACT_BOOST)
+        return _any([stemmed, exact])
+
+    def proximity(self, clauses: tuple[Clause, ...]) -> list[Dsl]:
+        """Bonus for each pair of consecutive query words found close together."""
+        return [
+            {
+                "match_phrase": {
+                    _exact(f): {"query": f"{first} {second}", "slop": PROXIMITY_SLOP, "boost": PROXIMITY_BOOST}
+                }
+            }
+            for field, first, second in proximity_pairs(clauses, self.analyzer)
+            for f in ((field,) if field else TEXT_FIELDS)
+        ]
 
     def phrase(self, node: Phrase) -> Dsl | None:
         if not self.analyzer.exact_terms(node.text):
             return None
         fields = (node.field,) if node.field else TEXT_FIELDS
-        return _any([{"match_phrase": {f"{f}.{EXACT_SUFFIX}": {"query": node.text}}} for f in fields])
+        return _any([{"match_phrase": {_exact(f): {"query": node.text}}} for f in fields])
 
     def node(self, node: Word | Phrase | Group) -> Dsl | None:
         if isinstance(node, Word):
@@ -106,12 +141,20 @@ class Compiler:
     def compile(self, query: Query, filters: Filters) -> Dsl:
         """The whole request; an empty text query with filters browses them."""
         text = self.clauses(query.clauses)
+        bonus: list[Dsl] = []
         if text is None:
             text = MATCH_ALL if query.is_empty else MATCH_NONE
+        else:
+            bonus = self.proximity(query.clauses)
         restriction = self.filter_query(filters)
-        if restriction is None:
+        if restriction is None and not bonus:
             return text
-        return {"bool": {"must": [text], **restriction["bool"]}}
+        body: Dsl = {"must": [text]}
+        if bonus:
+            body["should"] = bonus
+        if restriction is not None:
+            body.update(restriction["bool"])
+        return {"bool": body}
 
 
 def _iso(value: datetime) -> str:

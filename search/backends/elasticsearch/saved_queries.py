@@ -1,23 +1,25 @@
 """Saved queries in an index of their own (``ALIAS-saved-queries``), next to
 the articles they search, so a cluster needs no other database.
 
-The CRUD shape mirrors what the web API needs (create, get, list, update,
-delete, mark checked for ``?new=true``); the embedded backend keeps the same
-records in SQLite.
+Implements ``search.saved.SavedQueryStore`` with the same models as the
+embedded backend's SQLite store. Every write waits for a refresh
+(``refresh=wait_for``) so the next listing sees it, and read-modify-write
+operations are conditional on the version read (``if_seq_no``), so two
+servers updating one query never silently undo each other.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from elasticsearch import Elasticsearch, NotFoundError
-from pydantic import BaseModel, Field
+from elasticsearch import ConflictError, Elasticsearch, NotFoundError
+from pydantic import ValidationError
 
 from search.backend import BackendError
 from search.backends.elasticsearch.errors import guard
-from search.models import Filters, Mode
+from search.saved import SavedQuery, SavedQueryCreate, SavedQueryUpdate
 
 MAPPING: dict[str, Any] = {
     "dynamic": False,
@@ -25,34 +27,22 @@ MAPPING: dict[str, Any] = {
         "name": {"type": "keyword"},
         "q": {"type": "text", "index": False},
         "mode": {"type": "keyword"},
-        "created": {"type": "date"},
-        "updated": {"type": "date"},
-        "last_checked": {"type": "date"},
+        "created": {"type": "date_nanos"},  # list order; milliseconds would tie
+        "last_checked": {"type": "date_nanos"},
     },
 }
-
-
-class SavedQuery(BaseModel):
-    id: str
-    name: str = Field(min_length=1, max_length=200)
-    q: str
-    mode: Mode | None = None
-    filters: Filters = Filters()
-    created: datetime
-    updated: datetime
-    last_checked: datetime | None = None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+LIST_ORDER = [{"created": "asc"}]
+MAX_LISTED = 10_000  # Elasticsearch's result window; far above any researcher's list
+CONFLICT_RETRIES = 3
 
 
 class ElasticsearchSavedQueries:
-    """Saved queries stored in ``index``; every write is visible to the next read."""
+    """``SavedQueryStore`` over ``ALIAS-saved-queries``; it owns ``client``
+    (``close`` closes it). The index is created on first use."""
 
     def __init__(self, client: Elasticsearch, url: str, alias: str = "arshif") -> None:
         self.client = client
-        self.url = url
+        self.url = url.rstrip("/")
         self.index = f"{alias}-saved-queries"
         self._ready = False
 
@@ -66,63 +56,103 @@ class ElasticsearchSavedQueries:
                 )
         self._ready = True
 
-    def _write(self, saved: SavedQuery) -> SavedQuery:
-        body = saved.model_dump(mode="json", exclude={"id"})
-        with guard(self.url, f"saving query '{saved.name}'"):
-            self.client.index(index=self.index, id=saved.id, document=body, refresh="wait_for")
-        return saved
+    def _parse(self, doc_id: str, source: dict[str, Any]) -> SavedQuery:
+        try:
+            return SavedQuery.model_validate({**source, "id": doc_id})
+        except ValidationError as error:
+            problem = error.errors()[0]
+            field = ".".join(map(str, problem["loc"]))
+            raise BackendError(
+                f"saved query {doc_id} in {self.url}/{self.index} is not in arshif's format "
+                f"(field '{field}': {problem['msg']}): delete or fix that document"
+            ) from error
 
-    def create(self, name: str, q: str, mode: Mode | None = None, filters: Filters | None = None) -> SavedQuery:
+    def _read(self, query_id: str) -> tuple[SavedQuery, dict[str, int]] | None:
+        """The query and the version to make a write conditional on."""
         self._ensure()
-        now = _now()
-        saved = SavedQuery(
-            id=uuid.uuid4().hex, name=name, q=q, mode=mode, filters=filters or Filters(), created=now, updated=now
-        )
-        return self._write(saved)
-
-    def get(self, saved_id: str) -> SavedQuery | None:
-        self._ensure()
-        with guard(self.url, f"reading saved query {saved_id}"):
+        with guard(self.url, f"reading saved query {query_id}"):
             try:
-                doc = self.client.get(index=self.index, id=saved_id)
+                doc = self.client.get(index=self.index, id=query_id)
             except NotFoundError:
                 return None
-        return SavedQuery.model_validate({"id": doc["_id"], **doc["_source"]})
+        version = {"if_seq_no": doc["_seq_no"], "if_primary_term": doc["_primary_term"]}
+        return self._parse(doc["_id"], doc["_source"]), version
 
-    def list(self, limit: int = 1000) -> list[SavedQuery]:
-        """Newest first."""
+    def _write(self, saved: SavedQuery, **condition: Any) -> bool:
+        """Whether it was written: False when ``condition`` (a version, or
+        ``op_type=create``) no longer held because someone wrote first."""
+        with guard(self.url, f"saving query '{saved.name}'"):
+            try:
+                self.client.index(
+                    index=self.index,
+                    id=saved.id,
+                    document=saved.model_dump(mode="json", exclude={"id"}),
+                    refresh="wait_for",
+                    **condition,
+                )
+            except ConflictError:
+                return False
+        return True
+
+    def _change(self, query_id: str, change: Callable[[SavedQuery], SavedQuery]) -> SavedQuery | None:
+        """Read, change and write back unless someone wrote in between (then
+        again, with what they wrote); None when there is no such query."""
+        for _ in range(CONFLICT_RETRIES):
+            found = self._read(query_id)
+            if found is None:
+                return None
+            current, version = found
+            changed = change(current)
+            if self._write(changed, **version):
+                return changed
+        raise BackendError(
+            f"saved query {query_id} in {self.url}/{self.index} kept changing while it was being "
+            f"updated ({CONFLICT_RETRIES} tries): retry"
+        )
+
+    def create(self, data: SavedQueryCreate) -> SavedQuery:
+        self._ensure()
+        saved = SavedQuery.from_create(data)
+        if not self._write(saved, op_type="create"):
+            raise BackendError(f"saved query id {saved.id} is already taken in {self.url}/{self.index}: retry")
+        return saved
+
+    def list(self) -> list[SavedQuery]:
+        """All saved queries, oldest first."""
         self._ensure()
         with guard(self.url, "listing saved queries"):
             hits = self.client.search(
-                index=self.index, query={"match_all": {}}, sort=[{"created": "desc"}], size=limit
-            )["hits"]["hits"]
-        return [SavedQuery.model_validate({"id": h["_id"], **h["_source"]}) for h in hits]
+                index=self.index,
+                query={"match_all": {}},
+                sort=LIST_ORDER,
+                size=MAX_LISTED,
+                track_total_hits=True,
+            )["hits"]
+        if hits["total"]["value"] > len(hits["hits"]):
+            raise BackendError(
+                f"{self.url}/{self.index} holds {hits['total']['value']:,} saved queries, more than the "
+                f"{MAX_LISTED:,} one listing can return: delete some"
+            )
+        return [self._parse(hit["_id"], hit["_source"]) for hit in hits["hits"]]
 
-    def update(self, saved_id: str, **changes: Any) -> SavedQuery:
-        """Change ``name``, ``q``, ``mode`` or ``filters``."""
-        unknown = set(changes) - {"name", "q", "mode", "filters"}
-        if unknown:
-            raise ValueError(f"saved query fields {sorted(unknown)} cannot be changed")
-        current = self._existing(saved_id)
-        updated = SavedQuery.model_validate({**current.model_dump(), **changes, "updated": _now()})
-        return self._write(updated)
+    def get(self, query_id: str) -> SavedQuery | None:
+        found = self._read(query_id)
+        return found[0] if found else None
 
-    def mark_checked(self, saved_id: str, when: datetime | None = None) -> SavedQuery:
-        """Remember when its results were last seen (``?new=true``)."""
-        current = self._existing(saved_id)
-        return self._write(current.model_copy(update={"last_checked": when or _now()}))
+    def update(self, query_id: str, data: SavedQueryUpdate) -> SavedQuery | None:
+        return self._change(query_id, lambda current: current.updated(data))
 
-    def delete(self, saved_id: str) -> bool:
+    def delete(self, query_id: str) -> bool:
         self._ensure()
-        with guard(self.url, f"deleting saved query {saved_id}"):
+        with guard(self.url, f"deleting saved query {query_id}"):
             try:
-                self.client.delete(index=self.index, id=saved_id, refresh="wait_for")
+                self.client.delete(index=self.index, id=query_id, refresh="wait_for")
             except NotFoundError:
                 return False
         return True
 
-    def _existing(self, saved_id: str) -> SavedQuery:
-        current = self.get(saved_id)
-        if current is None:
-            raise BackendError(f"no saved query {saved_id} in {self.url}/{self.index}")
-        return current
+    def mark_checked(self, query_id: str, when: datetime) -> SavedQuery | None:
+        return self._change(query_id, lambda current: current.model_copy(update={"last_checked": when}))
+
+    def close(self) -> None:
+        self.client.close()

@@ -26,7 +26,6 @@ from search.backends.elasticsearch import highlight
 from search.backends.elasticsearch.compile import Compiler, Dsl
 from search.backends.elasticsearch.errors import guard
 from search.backends.elasticsearch.mapping import index_body
-from search.backends.elasticsearch.saved_queries import ElasticsearchSavedQueries
 from search.index_meta import IndexMeta
 from search.models import Article, Facets, FacetValue, Filters, IndexStats
 from search.query import Query
@@ -275,10 +274,6 @@ class ElasticsearchBackend:
     def close(self) -> None:
         self.client.close()
 
-    def saved_queries(self) -> ElasticsearchSavedQueries:
-        """The saved-query store on the same cluster, named after the alias."""
-        return ElasticsearchSavedQueries(self.client, self.url, self.alias)
-
     # -- reading ------------------------------------------------------------
 
     def ids(self) -> set[str]:
@@ -433,6 +428,25 @@ class ElasticsearchBackend:
         return Facets(
             source=values("source", "key"), lang=values("lang", "key"), date_histogram=values("dates", "key_as_string")
         )
+
+    def cluster(self, cluster_id: str, limit: int) -> Ranked:
+        """Members of a near-duplicate cluster (score 0, newest first) and its size."""
+        if not cluster_id:
+            return Ranked([], 0)
+        _within_window(limit)
+        result = self._search(
+            f"reading cluster '{cluster_id}'",
+            query={"bool": {"filter": [{"term": {"cluster": cluster_id}}]}},
+            sort=[{"date": {"order": "desc", "missing": "_last"}}],
+            size=limit,
+            _source=False,
+            track_total_hits=True,
+        )
+        return Ranked([(hit["_id"], 0.0) for hit in result["hits"]["hits"]], result["hits"]["total"]["value"])
+
+    def refresh(self) -> None:
+        """Nothing to do: every request reads the cluster's latest refreshed
+        state, including what another process committed."""
 
     def count(self) -> int:
         with guard(self.url, f"counting '{self.alias}'"):

@@ -2,19 +2,13 @@
 
 Words become term queries on the stemmed fields, phrases become phrase
 queries on the unstemmed ``*_exact`` fields; both search title and body
-unless a field was named. Filters never add to the score.
-
-Two score bonuses, chosen by measurement on the dev archive (docs/benchmarks.md),
-never change which documents match:
-
-* a word spelled as in the query (its unstemmed form) counts a little extra;
-* consecutive query words found near each other (within ``PROXIMITY_SLOP``)
-  count extra, which is what a known headline or a name looks like.
+unless a field was named. Filters never add to the score. The exact-spelling
+and proximity bonuses of ``search.ranking`` are added as boosted ``Should``
+clauses, so they never change which documents match.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import tantivy
@@ -23,10 +17,7 @@ from search.analysis import Analyzer
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS
 from search.models import Filters
 from search.query import Clause, Group, Occur, Phrase, Query, Word
-
-EXACT_BOOST = 0.2
-PROXIMITY_BOOST = 0.3
-PROXIMITY_SLOP = 2
+from search.ranking import EXACT_BOOST, PROXIMITY_BOOST, PROXIMITY_SLOP, proximity_pairs
 
 _OCCUR = {Occur.should: tantivy.Occur.Should, Occur.must: tantivy.Occur.Must, Occur.must_not: tantivy.Occur.MustNot}
 
@@ -58,12 +49,10 @@ class Compiler:
     def proximity(self, clauses: tuple[Clause, ...]) -> list[tantivy.Query]:
         """Bonus for each pair of consecutive query words found close together."""
         bonus = []
-        for field_name, texts in _word_runs(clauses):
-            words = self.analyzer.exact_terms(" ".join(texts))
-            for first, second in zip(words, words[1:]):
-                for f in (field_name,) if field_name else TEXT_FIELDS:
-                    phrase = tantivy.Query.phrase_query(self.schema, EXACT[f], [first, second], PROXIMITY_SLOP)
-                    bonus.append(tantivy.Query.boost_query(phrase, PROXIMITY_BOOST))
+        for field_name, first, second in proximity_pairs(clauses, self.analyzer):
+            for f in (field_name,) if field_name else TEXT_FIELDS:
+                phrase = tantivy.Query.phrase_query(self.schema, EXACT[f], [first, second], PROXIMITY_SLOP)
+                bonus.append(tantivy.Query.boost_query(phrase, PROXIMITY_BOOST))
         return bonus
 
     def phrase(self, node: Phrase) -> tantivy.Query | None:
@@ -132,23 +121,6 @@ class Compiler:
         if not parts:
             return text
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), *parts])
-
-
-def _word_runs(clauses: tuple[Clause, ...]) -> Iterator[tuple[str | None, list[str]]]:
-    """Maximal runs of consecutive wanted words of one field, in query order."""
-    run: list[str] = []
-    field: str | None = None
-    for clause in clauses:
-        node = clause.node
-        wanted = isinstance(node, Word) and clause.occur is not Occur.must_not
-        if run and (not wanted or node.field != field):
-            yield field, run
-            run = []
-        if wanted:
-            run.append(node.text)
-            field = node.field
-    if run:
-        yield field, run
 
 
 # tantivy dates are nanoseconds in an i64: about 1677-09-21 .. 2262-04-11.

@@ -9,14 +9,13 @@ serialises the writes.
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from search.backend import BackendError
-from search.saved import SavedFilters, SavedQuery, SavedQueryCreate, SavedQueryUpdate, utc_now
+from search.saved import SavedFilters, SavedQuery, SavedQueryCreate, SavedQueryUpdate
 
 FILE_NAME = "saved.sqlite"
 
@@ -68,8 +67,7 @@ class SqliteSavedQueries:
         )
 
     def create(self, data: SavedQueryCreate) -> SavedQuery:
-        now = utc_now()
-        saved = SavedQuery(id=uuid.uuid4().hex[:12], created=now, last_checked=now, **data.model_dump())
+        saved = SavedQuery.from_create(data)
         with self._connect() as db:
             db.execute(
                 f"INSERT INTO saved_queries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -99,8 +97,7 @@ class SqliteSavedQueries:
         current = self.get(query_id)
         if current is None:
             return None
-        changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None or k == "mode"}
-        updated = SavedQuery.model_validate({**current.model_dump(), **changes})
+        updated = current.updated(data)
         with self._connect() as db:
             db.execute(
                 "UPDATE saved_queries SET name = ?, q = ?, mode = ?, filters = ? WHERE id = ?",
