@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import IndexOption, err, fail, index_dir, open_backend
+from cli.common import BackendOption, EsUrlOption, IndexOption, err, fail, open_backend, settings_for
 from indexer.duplicates import FILE_NAME as DUPLICATES_FILE
 from indexer.duplicates import DuplicateStore
 from indexer.pipeline import IndexRun, RejectsFile
@@ -16,10 +16,12 @@ from search.backend import BackendError
 def delete(
     ids: Annotated[list[str], typer.Argument(help="Ids of the articles to delete (see 'arshif search --json').")],
     index: IndexOption = None,
+    backend_name: BackendOption = None,
+    es_url: EsUrlOption = None,
 ) -> None:
     """Delete articles from the index (and from duplicate detection)."""
-    directory = index_dir(index)
-    backend = open_backend(index)
+    directory = settings_for(index, backend_name, es_url).index  # run state is local on either backend
+    backend = open_backend(index, backend=backend_name, es_url=es_url)
     present = backend.ids()
     missing = [doc_id for doc_id in ids if doc_id not in present]
     found = [doc_id for doc_id in ids if doc_id in present]
