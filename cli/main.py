@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import index_cmd, search_cmd, stats_cmd
+from cli import eval_cmd, index_cmd, search_cmd, stats_cmd
 
 app = typer.Typer(
     help="arshif: search Arabic news archives in Arabic or English.",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.command("index")(index_cmd.index)
 app.command("search")(search_cmd.search)
 app.command("stats")(stats_cmd.stats)
+app.command("eval")(eval_cmd.eval_)
 
 
 if __name__ == "__main__":

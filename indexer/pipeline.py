@@ -19,7 +19,9 @@ from indexer.fields import RecordError, to_article
 from indexer.readers import read
 from indexer.records import Reject
 from search.backend import Backend
+from search.embed import Embedder, embed_articles
 from search.models import Article
+from search.passages import PassageConfig
 
 BATCH_SIZE = 1000
 
@@ -75,6 +77,7 @@ class IndexRun:
     format: str | None = None
     batch_size: int = BATCH_SIZE
     progress: Callable[[RunSummary], None] | None = None
+    embedder: Embedder | None = None  # None: a BM25-only index
 
     def articles(self, paths: Iterable[Path], summary: RunSummary) -> Iterable[Article]:
         for path in paths:
@@ -131,7 +134,8 @@ class IndexRun:
 
     def _flush(self, batch: list[Article], summary: RunSummary) -> None:
         if batch:
-            self.backend.upsert(batch)
+            vectors = embed_articles(self.embedder, batch, self.backend.meta.passages or PassageConfig()) if self.embedder else None
+            self.backend.upsert(batch, vectors)
             self.backend.commit()
         if self.progress:
             self.progress(summary)

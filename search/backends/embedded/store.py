@@ -23,6 +23,7 @@ import tantivy
 from search.analysis import Analyzer
 from search.backend import BackendError, Ranked
 from search.backends.embedded.compile import Compiler
+from search.backends.embedded.vectors import VectorStore
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS, TOKENIZER, build_schema, whitespace_analyzer
 from search.index_meta import IndexMeta
 from search.models import Article, Facets, FacetValue, Filters, IndexStats
@@ -72,6 +73,11 @@ class EmbeddedBackend:
         self.compiler = Compiler(self.schema, self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
         self._searcher: tantivy.Searcher | None = None
+        self.vectors = (
+            VectorStore(self.path / "vectors", self.meta.dimension)
+            if self.meta.embedder and self.meta.dimension
+            else None
+        )
 
     # -- writing ---------------------------------------------------------
 
@@ -87,6 +93,7 @@ class EmbeddedBackend:
         return self._writer
 
     def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> None:
+        self._upsert_vectors(articles, vectors)
         writer = self.writer
         now = datetime.now(UTC)
         joined = self.analyzer.joined
@@ -111,20 +118,45 @@ class EmbeddedBackend:
             writer.delete_documents_by_term("id", article.id)
             writer.add_document(tantivy.Document(**fields))
 
+    def _upsert_vectors(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None) -> None:
+        if self.vectors is None:
+            if vectors is not None:
+                raise BackendError(
+                    f"{self.path} was built without vectors (--no-vectors); rebuild it to add them: "
+                    "arshif index --rebuild ..."
+                )
+            return
+        if vectors is None:
+            raise BackendError(
+                f"{self.path} stores vectors from embedder {self.meta.embedder}: index with that embedder"
+            )
+        empty = np.zeros((0, self.vectors.dimension), np.float32)
+        self.vectors.upsert([a.id for a in articles], [empty if v is None else v for v in vectors])
+
     def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if self.vectors is not None:
+            self.vectors.delete(ids)
         for doc_id in ids:
             self.writer.delete_documents_by_term("id", doc_id)
 
     def commit(self) -> None:
+        """Vectors first: a run killed in between leaves vectors the text index
+        lacks (never shown, since hits are fetched from the text index, and
+        re-added by the next run), never text without vectors."""
+        if self.vectors is not None:
+            self.vectors.commit()
         if self._writer is not None:
             self._writer.commit()
             self._searcher = None
 
     def close(self) -> None:
+        self.commit()
         if self._writer is not None:
-            self._writer.commit()
             self._writer.wait_merging_threads()
             self._writer = None
+            if self.vectors is not None:
+                self.vectors.close()
 
     # -- reading ---------------------------------------------------------
 
@@ -138,6 +170,8 @@ class EmbeddedBackend:
     def refresh(self) -> None:
         """See what another process committed since this one last looked."""
         self._searcher = None
+        if self.vectors is not None:
+            self.vectors.refresh()
 
     def _by_id(self, doc_id: str) -> tantivy.DocAddress | None:
         hits = self.searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1, count=False).hits
@@ -150,7 +184,7 @@ class EmbeddedBackend:
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "hash", article.content_hash)),
             ]
         )
-        return self.searcher.search(query, 0, count=True).count > 0
+        return self.searcher.search(query, 1, count=True).count > 0  # tantivy 0.27 panics on limit 0
 
     def ids(self) -> set[str]:
         """Live ids, read from the term dictionary (no stored document is loaded);
@@ -175,7 +209,21 @@ class EmbeddedBackend:
         return self._load(address).id
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> Ranked:
-        raise BackendError("this index has no vectors: rebuild it with an embedder for semantic search")
+        if self.vectors is None:
+            raise BackendError(
+                f"{self.path} has no vectors (built with --no-vectors): rebuild it without that flag for "
+                "semantic or hybrid search"
+            )
+        allowed = None if filters.is_empty else self._matching_ids(filters)
+        found = self.vectors.search(vector, limit, allowed)
+        total = self.vectors.count() if allowed is None else len(allowed)
+        return Ranked([(doc_id, score) for doc_id, score, _ in found], total, {d: p for d, _, p in found})
+
+    def _matching_ids(self, filters: Filters) -> set[str]:
+        """Ids the filters let through, from the id term dictionary (no document is loaded):
+        the text index's filter logic is the only one."""
+        compiled = self.compiler.compile(Query(()), filters)
+        return {term for term, count in self.searcher.terms_with_prefix("id", "", filter_query=compiled) if count > 0}
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         out = []

@@ -1,0 +1,41 @@
+"""Reciprocal rank fusion (Cormack et al. 2009): a pure function over ranked
+id lists, so it works for any backend and any number of retrievers.
+
+``score(d) = sum_i weight_i / (k + rank_i(d))`` with ranks from 1; a list that
+does not hold ``d`` adds nothing. Scores are not compared across lists, only
+ranks, which is why BM25 scores and cosine similarities can be fused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+DEFAULT_K = 60.0
+
+
+class FusionConfig(BaseModel):
+    """Defaults chosen by measurement on the dev sets (docs/benchmarks-hybrid.md)."""
+
+    k: float = Field(DEFAULT_K, gt=0, description="RRF rank constant")
+    bm25_weight: float = Field(1.0, ge=0)
+    vector_weight: float = Field(1.0, ge=0)
+    depth: int = Field(100, ge=1, le=10_000, description="results taken from each list before fusion")
+
+
+def rrf(lists: Sequence[Sequence[str]], k: float = DEFAULT_K, weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    """Fused ``(id, score)`` best first; ties keep the order of first appearance
+    (earlier list, higher rank), so the result is deterministic."""
+    if weights is None:
+        weights = [1.0] * len(lists)
+    if len(weights) != len(lists):
+        raise ValueError(f"rrf: {len(lists)} lists but {len(weights)} weights")
+    if k <= 0:
+        raise ValueError(f"rrf: k must be positive, got {k}")
+    scores: dict[str, float] = {}
+    for ranked, weight in zip(lists, weights, strict=True):
+        for rank, doc_id in enumerate(ranked, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
+    order = {doc_id: i for i, doc_id in enumerate(scores)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
