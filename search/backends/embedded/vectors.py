@@ -133,12 +133,12 @@ class VectorStore:
 
     def upsert(self, ids: Sequence[str], matrices: Sequence[np.ndarray]) -> None:
         for doc_id, matrix in zip(ids, matrices, strict=True):
-            matrix = np.asarray(matrix, dtype=np.float32).reshape(-1, self.dimension) if np.size(matrix) else (
-                np.zeros((0, self.dimension), np.float32)
-            )
-            if matrix.shape[1] != self.dimension:
+            matrix = np.asarray(matrix, dtype=np.float32)
+            if not matrix.size:
+                matrix = np.zeros((0, self.dimension), np.float32)
+            if matrix.ndim != 2 or matrix.shape[1] != self.dimension:
                 raise BackendError(
-                    f"article {doc_id}: vectors have dimension {matrix.shape[1]}, the index {self.dimension}"
+                    f"article {doc_id}: vectors have dimension {matrix.shape[-1]}, the index {self.dimension}"
                 )
             self._pending.append((doc_id, matrix))
 
