@@ -106,10 +106,9 @@ class TimedEmbedder:
 
 
 def build(source: Path, index: Path, embedder_name: str | None, passages: PassageConfig) -> dict:
-    """Index ``source`` through the real pipeline unless ``index`` exists;
-    returns the timing (empty when reused)."""
-    if (index / "arshif.json").exists():
-        return {}
+    """Index ``source`` through the real pipeline; an existing index is
+    completed incrementally (a killed build resumes), timing then says so."""
+    resumed = (index / "arshif.json").exists()
     embedder = TimedEmbedder(load_embedder(embedder_name)) if embedder_name else None
     meta = (
         IndexMeta(embedder=embedder.name, dimension=embedder.dimension, passages=passages) if embedder else IndexMeta()
@@ -121,6 +120,7 @@ def build(source: Path, index: Path, embedder_name: str | None, passages: Passag
     backend.close()
     total = time.perf_counter() - started
     return {
+        "resumed": resumed,
         "articles": summary.indexed,
         "seconds": round(total, 1),
         "articles_per_s": round(summary.indexed / total, 1),

