@@ -21,15 +21,22 @@ from common import DATA, body_only, build, need, write_jsonl, xling_corpus
 
 from cli.eval_cmd import DEPTH, run_queries
 from search.backends import open_embedded
+from search.backends.embedded.vectors import VectorStore
 from search.embed import load_embedder
 from search.engine import SearchService
-from search.evaluate import Scores, evaluate, load_judged
+from search.evaluate import Judged, Scores, evaluate, load_judged
 from search.fusion import FusionConfig, rrf
 from search.models import Mode
 from search.passages import PassageConfig
 
-GRID_K = (5, 10, 20, 30, 60, 100)
-GRID_WEIGHT = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+GRID_K = (2, 5, 10, 20, 60)
+GRID_WEIGHT = (0.2, 0.3, 0.4, 0.5, 0.75, 1.0)
+GRID_CROSS = (0.0, 0.1, 0.25)
+GRID = [FusionConfig(k=k, vector_weight=w, cross_script_bm25_weight=c) for k in GRID_K for w in GRID_WEIGHT for c in GRID_CROSS]
+
+
+def label(config: FusionConfig) -> str:
+    return f"k={config.k:<5g} w_vec={config.vector_weight:<4g} w_bm25_cross={config.cross_script_bm25_weight:<4g}"
 
 
 def table(rows: list[tuple[str, Scores]]) -> None:
@@ -41,14 +48,28 @@ def table(rows: list[tuple[str, Scores]]) -> None:
         )
 
 
-def fuse(runs: dict[Mode, dict[str, list[str]]], k: float, weight: float) -> dict[str, list[str]]:
+def fuse(runs: dict[Mode, dict[str, list[str]]], judged: list[Judged], config: FusionConfig) -> dict[str, list[str]]:
+    """What the engine's hybrid mode returns, re-fused from the two single-list runs."""
     return {
-        qid: [d for d, _ in rrf([runs[Mode.bm25][qid], runs[Mode.semantic][qid]], k=k, weights=[1.0, weight])][:DEPTH]
-        for qid in runs[Mode.bm25]
+        q.qid: [
+            d
+            for d, _ in rrf(
+                [runs[Mode.bm25][q.qid], runs[Mode.semantic][q.qid]], k=config.k, weights=config.weights(q.query)
+            )
+        ][:DEPTH]
+        for q in judged
     }
 
 
-def measure(name: str, index: Path, queries: Path, embedder: str) -> dict[tuple[float, float], dict[str, float]]:
+def with_ann(index: Path) -> Path:
+    """Force the HNSW graph on an index that would still be searched exactly."""
+    backend = open_embedded(index)
+    assert backend.vectors is not None
+    VectorStore(backend.vectors.path, backend.vectors.dimension, exact_limit=0).build_ann()
+    return index
+
+
+def measure(name: str, index: Path, queries: Path, embedder: str) -> list[dict[str, float]]:
     judged = load_judged(queries)
     backend = open_embedded(index)
     service = SearchService(backend, backend.analyzer, embedder=load_embedder(embedder))
@@ -61,21 +82,20 @@ def measure(name: str, index: Path, queries: Path, embedder: str) -> dict[tuple[
         print(f"[{name}] {mode.value}: {len(judged)} queries, {took:.1f} ms/query")
         rows += [(mode.value, s) for s in evaluate(judged, runs[mode])]
     table(rows)
-    defaults = FusionConfig()
-    offline = fuse(runs, defaults.k, defaults.vector_weight / defaults.bm25_weight)
+    offline = fuse(runs, judged, FusionConfig())
     agree = sum(offline[q][:10] == runs[Mode.hybrid][q][:10] for q in offline) / len(offline)
     print(f"[{name}] engine hybrid top-10 == offline rrf top-10 for {agree:.1%} of queries")
-    grid = {(k, w): evaluate(judged, fuse(runs, k, w)) for k in GRID_K for w in GRID_WEIGHT}
+    grid = [evaluate(judged, fuse(runs, judged, config)) for config in GRID]
     best_single = {
         s.kind: max(s.mrr_10, t.mrr_10)
         for s, t in zip(evaluate(judged, runs[Mode.bm25]), evaluate(judged, runs[Mode.semantic]), strict=True)
     }
     print(f"[{name}] RRF grid: MRR@10 per kind (margin over the better single list)")
-    for (k, w), scores in grid.items():
+    for config, scores in zip(GRID, grid, strict=True):
         cells = "  ".join(f"{s.kind} {s.mrr_10:.3f} ({s.mrr_10 - best_single[s.kind]:+.3f})" for s in scores)
-        print(f"  k={k:<4} w_vec={w:<5} {cells}")
+        print(f"  {label(config)} {cells}")
     backend.close()
-    return {key: {s.kind: s.mrr_10 - best_single[s.kind] for s in scores} for key, scores in grid.items()}
+    return [{s.kind: s.mrr_10 - best_single[s.kind] for s in scores} for scores in grid]
 
 
 def main() -> None:
@@ -87,6 +107,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="index only the first N articles (+ judged ones)")
     parser.add_argument("--distractors", type=int, default=30_000)
     parser.add_argument("--skip", choices=("news", "xling"), default=None)
+    parser.add_argument("--ann", action="store_true", help="build the HNSW graph first (default: exact while small)")
     args = parser.parse_args()
     words, most = (int(x) for x in args.passages.split("x"))
     passages = PassageConfig(words=words, max_passages=most)
@@ -102,7 +123,8 @@ def main() -> None:
         timing = build(source, args.work / f"news-{tag}{suffix}", args.embedder, passages)
         if timing:
             print(f"[news] indexing: {timing}")
-        grids["news"] = measure("news", args.work / f"news-{tag}{suffix}", queries, args.embedder)
+        index = args.work / f"news-{tag}{suffix}"
+        grids["news"] = measure("news", with_ann(index) if args.ann else index, queries, args.embedder)
     if args.skip != "xling":
         source = args.work / f"xling-{args.distractors}.jsonl"
         if not source.exists():
@@ -110,16 +132,16 @@ def main() -> None:
         timing = build(source, args.work / f"xling-{tag}-{args.distractors}", args.embedder, passages)
         if timing:
             print(f"[xling] indexing: {timing}")
-        grids["xling"] = measure(
-            "xling", args.work / f"xling-{tag}-{args.distractors}", need(args.data / "xling-dev.jsonl"), args.embedder
-        )
-    print("RRF grid: worst margin over the better single list across all kinds (higher is better)")
-    for k in GRID_K:
-        for w in GRID_WEIGHT:
-            margins = []
-            for name, grid in grids.items():
-                margins += [margin for kind, margin in grid[(k, w)].items() if kind != "all"]
-            print(f"  k={k:<4} w_vec={w:<5} worst MRR@10 margin {min(margins):+.3f}")
+        index = args.work / f"xling-{tag}-{args.distractors}"
+        xling = need(args.data / "xling-dev.jsonl")
+        grids["xling"] = measure("xling", with_ann(index) if args.ann else index, xling, args.embedder)
+    print("RRF grid: worst and mean MRR@10 margin over the better single list, across kinds (higher is better)")
+    rows = []
+    for number, config in enumerate(GRID):
+        margins = [m for grid in grids.values() for kind, m in grid[number].items() if kind != "all"]
+        rows.append((min(margins), sum(margins) / len(margins), label(config)))
+    for worst, mean, text in sorted(rows, reverse=True)[:15]:
+        print(f"  {text} worst {worst:+.3f} mean {mean:+.3f}")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def eval_(
         runs = run_queries(service, judged, mode)
     except (BackendError, EmbedderError) as error:
         fail(str(error))
-    ran = service.search(SearchRequest(query=judged[0].query, limit=1, snippets=False, mode=mode)).mode
+    ran = service.resolve_mode(mode, [])
     scores = evaluate(judged, runs)
     if json_output:
         body = {"mode": ran.value, "queries": str(queries), "scores": [s.model_dump() for s in scores]}

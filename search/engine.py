@@ -55,7 +55,7 @@ class SearchService:
     def default_mode(self) -> Mode:
         return Mode.hybrid if self.can_embed else Mode.bm25
 
-    def _mode(self, asked: Mode | None, warnings: list[str]) -> Mode:
+    def resolve_mode(self, asked: Mode | None, warnings: list[str]) -> Mode:
         """Semantic or hybrid on an index that cannot do them falls back to BM25, saying why."""
         asked = asked or Mode.hybrid
         if asked is not Mode.bm25 and not self.can_embed:
@@ -66,7 +66,7 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         query, warnings = self.parse(request.query)
-        mode = self._mode(request.mode, warnings)
+        mode = self.resolve_mode(request.mode, warnings)
         filters = merge_filters(request.filters, query.filters)
         wanted = request.offset + request.limit
         text = query.positive_text().strip()
@@ -114,7 +114,7 @@ class SearchService:
         fused = rrf(
             [[doc_id for doc_id, _ in lists[m].hits] for m in (Mode.bm25, Mode.semantic)],
             k=self.fusion.k,
-            weights=[self.fusion.bm25_weight, self.fusion.vector_weight],
+            weights=self.fusion.weights(text),
         )
         return lists, fused, max(lists[Mode.bm25].total, len(fused))
 
