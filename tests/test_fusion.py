@@ -51,3 +51,16 @@ def test_fusion_is_a_sorted_union(lists: list[list[str]]) -> None:
 @given(ids)
 def test_one_list_keeps_its_order(ranked: list[str]) -> None:
     assert [d for d, _ in rrf([ranked])] == ranked
+
+
+def test_the_bm25_weight_follows_the_querys_script() -> None:
+    from search.fusion import FusionConfig, arabic_share
+
+    assert arabic_share("Oil prices 2015") == 0.0
+    assert arabic_share("أسعار النفط") == 1.0
+    assert arabic_share("Aramco أرامكو") == pytest.approx(6 / 12)
+    assert arabic_share("2015") == 1.0  # no letters: nothing says BM25 is blind
+    config = FusionConfig(bm25_weight=1.0, vector_weight=0.3, cross_script_bm25_weight=0.0)
+    assert config.weights("أسعار النفط") == [1.0, 0.3]
+    assert config.weights("oil prices") == [0.0, 0.3]
+    assert config.weights("Aramco أرامكو") == [pytest.approx(0.5), 0.3]
