@@ -31,6 +31,7 @@ from search.query import Query
 
 META_FILE = "arshif.json"
 WRITER_HEAP = 256 * 1024 * 1024
+ALLOWED_CACHE = 64  # filters whose id sets are kept per searcher
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -73,6 +74,7 @@ class EmbeddedBackend:
         self.compiler = Compiler(self.schema, self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
         self._searcher: tantivy.Searcher | None = None
+        self._allowed: dict[Filters, set[str]] = {}  # filter -> matching ids, for this searcher
         self.vectors = (
             VectorStore(self.path / "vectors", self.meta.dimension)
             if self.meta.embedder and self.meta.dimension
@@ -165,6 +167,7 @@ class EmbeddedBackend:
         if self._searcher is None:
             self.index.reload()
             self._searcher = self.index.searcher()
+            self._allowed.clear()
         return self._searcher
 
     def refresh(self) -> None:
@@ -221,9 +224,16 @@ class EmbeddedBackend:
 
     def _matching_ids(self, filters: Filters) -> set[str]:
         """Ids the filters let through, from the id term dictionary (no document is loaded):
-        the text index's filter logic is the only one."""
-        compiled = self.compiler.compile(Query(()), filters)
-        return {term for term, count in self.searcher.terms_with_prefix("id", "", filter_query=compiled) if count > 0}
+        the text index's filter logic is the only one. Kept per searcher, since
+        the same filter (a source, a date range) is asked again and again."""
+        searcher = self.searcher
+        if filters not in self._allowed:
+            if len(self._allowed) >= ALLOWED_CACHE:
+                self._allowed.clear()
+            compiled = self.compiler.compile(Query(()), filters)
+            terms = searcher.terms_with_prefix("id", "", filter_query=compiled)
+            self._allowed[filters] = {term for term, count in terms if count > 0}
+        return self._allowed[filters]
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         out = []
