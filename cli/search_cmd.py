@@ -15,8 +15,8 @@ from rich.text import Text
 
 from cli.common import IndexOption, fail, open_backend, out
 from search.backend import Backend, BackendError
-from search.embed import EmbedderError, load_embedder
-from search.engine import SearchService
+from search.embed import EmbedderError
+from search.engine import SearchService, open_service
 from search.models import Explanation, Mode, SearchRequest, SearchResponse
 from search.query import QuerySyntaxError
 
@@ -42,13 +42,10 @@ def _terminal(snippet: str) -> Text:
 
 def service_for(backend: Backend, mode: Mode | None, strict: bool = False) -> SearchService:
     """A search service with the index's own embedder loaded, unless only BM25 is asked for."""
-    embedder = None
-    if backend.meta.embedder is not None and mode is not Mode.bm25:
-        try:
-            embedder = load_embedder(backend.meta.embedder)
-        except EmbedderError as error:
-            fail(f"the index's embedder cannot be loaded: {error} (or search with --mode bm25)")
-    return SearchService(backend, backend.analyzer, strict=strict, embedder=embedder)
+    try:
+        return open_service(backend, strict=strict, vectors=mode is not Mode.bm25)
+    except EmbedderError as error:
+        fail(f"the index's embedder cannot be loaded: {error} (or search with --mode bm25)")
 
 
 def _explanation(explain: Explanation) -> str:

