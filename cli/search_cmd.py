@@ -15,7 +15,7 @@ from rich.text import Text
 
 from cli.common import IndexOption, fail, open_backend, out
 from search.backend import Backend, BackendError
-from search.embed import EmbedderError
+from search.embed import EmbedderError, load_embedder
 from search.engine import SearchService, open_service
 from search.models import Explanation, Mode, SearchRequest, SearchResponse
 from search.query import QuerySyntaxError
@@ -40,12 +40,15 @@ def _terminal(snippet: str) -> Text:
     return text
 
 
-def service_for(backend: Backend, mode: Mode | None, strict: bool = False) -> SearchService:
-    """A search service with the index's own embedder loaded, unless only BM25 is asked for."""
+def service_for(backend: Backend, mode: Mode | None, strict: bool = False, embedder: str | None = None) -> SearchService:
+    """A search service with the index's own embedder loaded (or the one named,
+    which must be the same), unless only BM25 is asked for."""
     try:
-        return open_service(backend, strict=strict, vectors=mode is not Mode.bm25)
+        if embedder is None or mode is Mode.bm25:
+            return open_service(backend, strict=strict, vectors=mode is not Mode.bm25)
+        return SearchService(backend, backend.analyzer, strict=strict, embedder=load_embedder(embedder))
     except EmbedderError as error:
-        fail(f"the index's embedder cannot be loaded: {error} (or search with --mode bm25)")
+        fail(f"embedder: {error} (or search with --mode bm25)")
 
 
 def _explanation(explain: Explanation) -> str:
@@ -109,6 +112,10 @@ def search(
     strict: Annotated[bool, typer.Option(help="Reject malformed queries instead of reading them leniently.")] = False,
     mode: ModeOption = None,
     explain: Annotated[bool, typer.Option(help="Show each hit's BM25 and vector rank and the fused score.")] = False,
+    embedder: Annotated[
+        str | None,
+        typer.Option(help="Embedder to encode the query [default: the one the index was built with].", show_default=False),
+    ] = None,
 ) -> None:
     """Search the index."""
     if (query is None) == (queries is None):
@@ -116,7 +123,7 @@ def search(
     if run_format not in ("jsonl", "trec"):
         fail(f"--format {run_format!r}: use jsonl or trec")
     backend = open_backend(index)
-    service = service_for(backend, mode, strict)
+    service = service_for(backend, mode, strict, embedder)
     try:
         if queries is not None:
             _batch(service, queries, limit, run_format, mode)

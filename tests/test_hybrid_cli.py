@@ -108,3 +108,10 @@ def test_an_unloadable_embedder_is_a_clear_error(corpus: Path, tmp_path: Path) -
     result = run("index", str(corpus), "-i", str(tmp_path / "x"), "--embedder", str(tmp_path / "no-such-model"))
     assert result.exit_code == 1
     assert "--embedder" in result.output and ("sentence-transformers" in result.output)
+
+
+def test_searching_with_another_embedder_is_refused(index: Path, tmp_path: Path) -> None:
+    same = run("search", "oil", "-i", str(index), "--embedder", "usem3", "--json")
+    assert same.exit_code == 0 and last_json(same.output)["mode"] == "hybrid"
+    other = run("search", "oil", "-i", str(index), "--embedder", str(tmp_path / "elsewhere"))
+    assert other.exit_code == 1 and "error: embedder:" in " ".join(other.output.split())
