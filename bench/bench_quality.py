@@ -24,7 +24,7 @@ from search.backends import open_embedded
 from search.backends.embedded.vectors import VectorStore
 from search.embed import load_embedder
 from search.engine import SearchService
-from search.evaluate import Judged, Scores, evaluate, load_judged
+from search.evaluate import XLING, Judged, Scores, evaluate, load_judged
 from search.fusion import FusionConfig, rrf
 from search.models import Mode
 from search.passages import PassageConfig
@@ -61,6 +61,19 @@ def fuse(runs: dict[Mode, dict[str, list[str]]], judged: list[Judged], config: F
     }
 
 
+def check(name: str, scores: dict[Mode, dict[str, Scores]]) -> None:
+    """The issue's quality targets, printed OK / FAIL."""
+    for kind, hybrid in scores[Mode.hybrid].items():
+        for metric in ("mrr_10", "ndcg_10", "recall_10", "recall_100"):
+            best = max(getattr(scores[m][kind], metric) for m in (Mode.bm25, Mode.semantic))
+            ok = getattr(hybrid, metric) >= best - 1e-9
+            print(f"[{name}] {'OK  ' if ok else 'FAIL'} hybrid {metric} {kind}: {getattr(hybrid, metric):.3f} >= {best:.3f}")
+    if XLING in scores[Mode.hybrid]:
+        for mode in (Mode.semantic, Mode.hybrid):
+            value = scores[mode][XLING].recall_10
+            print(f"[{name}] {'OK  ' if value >= 0.98 else 'FAIL'} {mode.value} en->ar Recall@10 {value:.3f} >= 0.98")
+
+
 def with_ann(index: Path) -> Path:
     """Force the HNSW graph on an index that would still be searched exactly."""
     backend = open_embedded(index)
@@ -75,13 +88,16 @@ def measure(name: str, index: Path, queries: Path, embedder: str) -> list[dict[s
     service = SearchService(backend, backend.analyzer, embedder=load_embedder(embedder))
     runs: dict[Mode, dict[str, list[str]]] = {}
     rows = []
+    scores: dict[Mode, dict[str, Scores]] = {}
     for mode in (Mode.bm25, Mode.semantic, Mode.hybrid):
         started = time.perf_counter()
         runs[mode] = run_queries(service, judged, mode)
         took = (time.perf_counter() - started) / len(judged) * 1000
         print(f"[{name}] {mode.value}: {len(judged)} queries, {took:.1f} ms/query")
-        rows += [(mode.value, s) for s in evaluate(judged, runs[mode])]
+        scores[mode] = {s.kind: s for s in evaluate(judged, runs[mode])}
+        rows += [(mode.value, s) for s in scores[mode].values()]
     table(rows)
+    check(name, scores)
     offline = fuse(runs, judged, FusionConfig())
     agree = sum(offline[q][:10] == runs[Mode.hybrid][q][:10] for q in offline) / len(offline)
     print(f"[{name}] engine hybrid top-10 == offline rrf top-10 for {agree:.1%} of queries")
