@@ -17,7 +17,9 @@ import tempfile
 from pathlib import Path
 from unittest.mock import patch
 
-from bench.common import body_only_corpus, known_item_metrics, load_queries, machine
+from bench.common import DATA, body_only_file, machine, need
+from search.evaluate import Scores, load_judged
+from search.evaluate import evaluate as score
 from indexer.pipeline import IndexRun, RejectsFile
 from search.analysis import AnalysisConfig
 from search.backends.embedded import compile
@@ -45,15 +47,15 @@ def build(config: AnalysisConfig, corpus: Path, work: Path) -> EmbeddedBackend:
     return EmbeddedBackend(path)
 
 
-def evaluate(backend: EmbeddedBackend) -> dict:
+def evaluate(backend: EmbeddedBackend) -> dict[str, Scores]:
     service = SearchService(backend, backend.analyzer)
-    queries = load_queries()
+    queries = load_judged(need(DATA / "queries-dev.jsonl"))
     runs = {
-        q["qid"]: [h.id for h in service.search(SearchRequest(query=q["query"], limit=100, snippets=False,
-                                                               mode=Mode.bm25)).hits]
+        q.qid: [h.id for h in service.search(SearchRequest(query=q.query, limit=100, snippets=False,
+                                                           mode=Mode.bm25)).hits]
         for q in queries
     }
-    return known_item_metrics(runs, queries)
+    return {scores.kind: scores for scores in score(queries, runs)}
 
 
 def main() -> None:
@@ -63,7 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="arshif-quality-") as tmp:
         work = Path(tmp)
-        corpus = body_only_corpus(work / "news-dev-body.jsonl")
+        corpus = body_only_file(work)
         print(f"machine: {machine()}; corpus: news-dev bodies only; queries: queries-dev.jsonl (600)")
         print("| analysis | kind | MRR@10 | R@10 | R@100 |")
         print("| --- | --- | ---: | ---: | ---: |")
@@ -78,10 +80,10 @@ def main() -> None:
             report(config.name, evaluate(build(config, corpus, work)))
 
 
-def report(name: str, metrics: dict) -> None:
+def report(name: str, metrics: dict[str, Scores]) -> None:
     for kind in ("title", "perturbed", "all"):
         m = metrics[kind]
-        print(f"| {name} | {kind} | {m['MRR@10']:.4f} | {m['R@10']:.4f} | {m['R@100']:.4f} |")
+        print(f"| {name} | {kind} | {m.mrr_10:.4f} | {m.recall_10:.4f} | {m.recall_100:.4f} |")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import body_only_corpus, machine
+from bench.common import body_only_file, machine
 
 
 def main() -> None:
@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the index here and keep it")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="arshif-bench-"))
-    corpus = body_only_corpus(work / "news-dev-body.jsonl")
+    corpus = body_only_file(work)
     index = args.keep or work / "index"
     shutil.rmtree(index, ignore_errors=True)
     command = [sys.executable, "-m", "cli.main", "index", str(corpus), "--index", str(index), "--quiet", "--no-vectors"]

@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import body_only_corpus, load_queries, machine
+from bench.common import DATA, body_only_file, machine, need
+from search.evaluate import load_judged
 from indexer.pipeline import IndexRun, RejectsFile
 from search.backends.embedded.store import EmbeddedBackend
 from search.engine import SearchService
@@ -35,11 +36,11 @@ def main() -> None:
         if index is None:
             index = Path(tmp) / "index"
             backend = EmbeddedBackend(index, IndexMeta(), create=True)
-            IndexRun(backend, RejectsFile(Path(tmp) / "rejects.jsonl")).run([body_only_corpus(Path(tmp) / "c.jsonl")])
+            IndexRun(backend, RejectsFile(Path(tmp) / "rejects.jsonl")).run([body_only_file(Path(tmp))])
             backend.close()
         backend = EmbeddedBackend(index)
         service = SearchService(backend, backend.analyzer)
-        queries = [q["query"] for q in load_queries()]
+        queries = [q.query for q in load_judged(need(DATA / "queries-dev.jsonl"))]
         print(f"machine: {machine()}; index: {index} ({backend.count():,} articles); {len(queries)} queries")
         for snippets in (False, True):
             for query in queries[:50]:  # warm caches

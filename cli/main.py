@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import delete_cmd, index_cmd, reindex_cmd, search_cmd, serve_cmd, stats_cmd
+from cli import delete_cmd, eval_cmd, index_cmd, reindex_cmd, search_cmd, serve_cmd, stats_cmd
 
 app = typer.Typer(
     help="arshif: search Arabic news archives in Arabic or English.",
@@ -19,6 +19,7 @@ app.command("stats")(stats_cmd.stats)
 app.command("serve")(serve_cmd.serve)
 app.command("reindex")(reindex_cmd.reindex)
 app.command("delete")(delete_cmd.delete)
+app.command("eval")(eval_cmd.eval_)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ from indexer.readers import read
 from indexer.records import Location, Reject
 from indexer.sources import Meter, total_bytes
 from search.backend import Backend
+from search.embed import Embedder, embed_articles
 from search.models import Article
+from search.passages import PassageConfig
 
 BATCH_SIZE = 5000
 PROGRESS_SECONDS = 0.5
@@ -99,6 +101,7 @@ class IndexRun:
     max_body_chars: int = MAX_BODY_CHARS
     duplicates: DuplicateStore | None = None
     progress: Callable[[RunSummary], None] | None = None
+    embedder: Embedder | None = None  # None: a BM25-only index
 
     def articles(self, paths: Iterable[Path], summary: RunSummary) -> Iterable[Article]:
         for path in paths:
@@ -219,7 +222,8 @@ class IndexRun:
         if self.duplicates is not None:
             self.duplicates.commit()
         if batch:
-            for failure in self.backend.upsert(batch) or []:  # a server refused these articles
+            vectors = embed_articles(self.embedder, batch, self.backend.meta.passages or PassageConfig()) if self.embedder else None
+            for failure in self.backend.upsert(batch, vectors) or []:  # a server refused these articles
                 self._reject(Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary)
             self.backend.commit()
         if self.progress:

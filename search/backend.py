@@ -10,13 +10,16 @@ request. No engine's types cross this boundary.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from search.models import Article, Facets, Filters, IndexStats
 from search.query import Query
+
+if TYPE_CHECKING:  # index_meta imports BackendError from here
+    from search.index_meta import IndexMeta
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Ranked:
 
     hits: list[tuple[str, float]]
     total: int
+    passages: dict[str, int] = field(default_factory=dict)  # vector lists: id -> best passage number
 
 
 class BackendError(RuntimeError):
@@ -43,6 +47,7 @@ class Failure:
 
 class Backend(Protocol):
     name: str
+    meta: IndexMeta
 
     def upsert(
         self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None
@@ -63,7 +68,9 @@ class Backend(Protocol):
 
     def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked: ...
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> Ranked: ...
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> Ranked:
+        """Articles by their best passage's cosine similarity to ``vector``,
+        filters applied before ranking; ``BackendError`` when the index has no vectors."""
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         """Articles for ``ids`` in that order; unknown ids are left out."""

@@ -5,13 +5,21 @@ backend returns the same results contract."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
 
 from search.analysis import Analyzer
-from search.backend import Backend
-from search.highlight import MatchSet, snippets
-from search.models import Article, Hit, Mode, SearchRequest, SearchResponse
+from search.analysis.normalize import fold_spelling
+from search.backend import Backend, Ranked
+from search.embed import Embedder, EmbedderError, load_embedder
+from search.fusion import FusionConfig, rrf
+from search.highlight import ELLIPSIS, MatchSet, snippets
+from search.models import Article, Explanation, Filters, Hit, Mode, SearchRequest, SearchResponse
+from search.passages import PassageConfig, split
 from search.query import Query, QuerySyntaxError, merge_filters, parse, parse_lenient
+
+NO_VECTORS = "hybrid search is unavailable: this index was built without vectors (--no-vectors); showing BM25 results"
+NO_EMBEDDER = "hybrid search is unavailable: no embedder is loaded for this index; showing BM25 results"
 
 
 @dataclass
@@ -19,6 +27,20 @@ class SearchService:
     backend: Backend
     analyzer: Analyzer
     strict: bool = False
+    embedder: Embedder | None = None
+    fusion: FusionConfig = field(default_factory=FusionConfig)
+
+    def __post_init__(self) -> None:
+        meta = self.backend.meta
+        if self.embedder is not None and meta.embedder is not None and (
+            self.embedder.name != meta.embedder or self.embedder.dimension != meta.dimension
+        ):
+            raise EmbedderError(
+                f"the index was built with embedder {meta.embedder} (dimension {meta.dimension}) but "
+                f"{self.embedder.name} (dimension {self.embedder.dimension}) was given: search with "
+                f"--embedder {meta.embedder}, or rebuild the index with the new one"
+            )
+        self.passages = meta.passages or PassageConfig()
 
     def parse(self, text: str) -> tuple[Query, list[str]]:
         """Strict mode raises ``QuerySyntaxError``; lenient returns warnings."""
@@ -27,36 +49,91 @@ class SearchService:
         query, problems = parse_lenient(text)
         return query, [str(p) for p in problems]
 
+    @property
+    def can_embed(self) -> bool:
+        return self.embedder is not None and self.backend.meta.embedder is not None
+
     def default_mode(self) -> Mode:
-        return Mode.bm25
+        return Mode.hybrid if self.can_embed else Mode.bm25
+
+    def resolve_mode(self, asked: Mode | None, warnings: list[str]) -> Mode:
+        """Semantic or hybrid on an index that cannot do them falls back to BM25, saying why."""
+        asked = asked or Mode.hybrid
+        if asked is not Mode.bm25 and not self.can_embed:
+            warnings.append(NO_VECTORS if self.backend.meta.embedder is None else NO_EMBEDDER)
+            return Mode.bm25
+        return asked
 
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         query, warnings = self.parse(request.query)
-        mode = request.mode or self.default_mode()
+        mode = self.resolve_mode(request.mode, warnings)
         filters = merge_filters(request.filters, query.filters)
         wanted = request.offset + request.limit
-        ranked = self.backend.text_search(query, filters, wanted)
-        page = ranked.hits[request.offset : wanted]
+        text = fold_spelling(query.positive_text()).strip()  # one vector for every spelling variant
+        if mode is Mode.bm25 or not text:  # browsing or only exclusions: nothing to embed
+            lists = {Mode.bm25: self.backend.text_search(query, filters, wanted)}
+            fused, total = lists[Mode.bm25].hits, lists[Mode.bm25].total
+        else:
+            lists, fused, total = self._retrieve(query, text, filters, mode, wanted)
+        page = fused[request.offset : wanted]
         articles = {a.id: a for a in self.backend.fetch([doc_id for doc_id, _ in page])}
         match = MatchSet.from_query(query, self.analyzer)
-        hits = [
-            self._hit(articles[doc_id], score, match, request.snippets)
-            for doc_id, score in page
-            if doc_id in articles
-        ]
+        passages = lists[Mode.semantic].passages if Mode.semantic in lists else {}
+        hits = []
+        for doc_id, score in page:
+            if doc_id not in articles:  # vectors of an article the text index lacks (a killed run)
+                continue
+            hit = self._hit(articles[doc_id], score, match, request.snippets, passages.get(doc_id))
+            if request.explain:
+                hit.explain = _explain(doc_id, score, lists)
+            hits.append(hit)
         facets = self.backend.facets(query, filters) if request.facets else None
         return SearchResponse(
             query=request.query,
             mode=mode,
-            total=ranked.total,
+            total=total,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=hits,
             facets=facets,
             warnings=warnings,
         )
 
-    def _hit(self, article: Article, score: float, match: MatchSet, with_snippets: bool) -> Hit:
+    def _retrieve(
+        self, query: Query, text: str, filters: Filters, mode: Mode, wanted: int
+    ) -> tuple[dict[Mode, Ranked], list[tuple[str, float]], int]:
+        assert self.embedder is not None
+        vector = self.embedder.encode_queries([text])[0]
+        if mode is Mode.semantic:
+            ranked = self.backend.vector_search(vector, filters, wanted)
+            return {Mode.semantic: ranked}, ranked.hits, ranked.total
+        depth = max(wanted, self.fusion.depth)
+        lists = {
+            Mode.bm25: self.backend.text_search(query, filters, depth),
+            Mode.semantic: self.backend.vector_search(vector, filters, depth),
+        }
+        fused = rrf(
+            [[doc_id for doc_id, _ in lists[m].hits] for m in (Mode.bm25, Mode.semantic)],
+            k=self.fusion.k,
+            weights=self.fusion.weights(text),
+        )
+        return lists, fused, max(lists[Mode.bm25].total, len(fused))
+
+    def _snippets(self, article: Article, match: MatchSet, passage: int | None) -> list[str]:
+        """Query terms marked where they occur; for a vector hit without any,
+        the passage that matched the query."""
+        found = snippets(article.body, self.analyzer, match)
+        if passage is None or any("<mark>" in s for s in found):
+            return found
+        parts = split(article, self.passages)
+        if passage >= len(parts) or parts[passage].end <= parts[passage].start:
+            return found
+        chosen = parts[passage]
+        before = ELLIPSIS if article.body[: chosen.start].strip() else ""
+        after = ELLIPSIS if article.body[chosen.end :].strip() else ""
+        return [before + escape(article.body[chosen.start : chosen.end].strip()) + after]
+
+    def _hit(self, article: Article, score: float, match: MatchSet, with_snippets: bool, passage: int | None) -> Hit:
         return Hit(
             id=article.id,
             title=article.title,
@@ -65,9 +142,35 @@ class SearchService:
             url=article.url,
             lang=article.lang,
             score=round(score, 6),
-            snippets=snippets(article.body, self.analyzer, match) if with_snippets else [],
+            snippets=self._snippets(article, match, passage) if with_snippets else [],
             cluster=article.cluster,
         )
 
 
-__all__ = ["QuerySyntaxError", "SearchService"]
+def open_service(backend: Backend, strict: bool = False, vectors: bool = True) -> SearchService:
+    """A service with the embedder the index was built with (``vectors=False``:
+    BM25 only, no model loaded). Raises ``EmbedderError`` when it cannot be loaded."""
+    embedder = load_embedder(backend.meta.embedder) if vectors and backend.meta.embedder else None
+    return SearchService(backend, backend.analyzer, strict=strict, embedder=embedder)
+
+
+def _explain(doc_id: str, score: float, lists: dict[Mode, Ranked]) -> Explanation:
+    """Where a hit stood in each list (ranks from 1) and what fusion made of it."""
+    found: dict[Mode, tuple[int, float]] = {}
+    for mode, ranked in lists.items():
+        for rank, (other, value) in enumerate(ranked.hits, start=1):
+            if other == doc_id:
+                found[mode] = (rank, value)
+                break
+    bm25 = found.get(Mode.bm25)
+    vector = found.get(Mode.semantic)
+    return Explanation(
+        bm25_rank=bm25[0] if bm25 else None,
+        bm25_score=round(bm25[1], 6) if bm25 else None,
+        vector_rank=vector[0] if vector else None,
+        vector_similarity=round(vector[1], 6) if vector else None,
+        fused_score=round(score, 6) if len(lists) > 1 else None,
+    )
+
+
+__all__ = ["QuerySyntaxError", "SearchService", "open_service"]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from search.analysis import AnalysisConfig
 from search.backend import BackendError
+from search.passages import PassageConfig
 
 FORMAT_VERSION = 1
 
@@ -19,6 +20,7 @@ class IndexMeta(BaseModel):
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     embedder: str | None = Field(None, description="embedder name; None = BM25 only")
     dimension: int | None = None
+    passages: PassageConfig | None = Field(None, description="how articles were cut for the embedder")
     created: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     def check_compatible(self, other: IndexMeta, where: str) -> None:
@@ -28,6 +30,22 @@ class IndexMeta(BaseModel):
                 f"this arshif uses {other.analysis.name} (format {other.format}). "
                 "Rebuild it: arshif index --rebuild ..."
             )
+        if self.vector_setup != other.vector_setup:
+            raise BackendError(
+                f"{where} was built with vectors {self.describe_vectors()}; this run asks for "
+                f"{other.describe_vectors()}. Index with the same settings (arshif index without "
+                "--embedder/--no-vectors keeps them) or rebuild: arshif index --rebuild ..."
+            )
+
+    @property
+    def vector_setup(self) -> tuple[str | None, int | None, str | None]:
+        return self.embedder, self.dimension, self.passages.name if self.passages else None
+
+    def describe_vectors(self) -> str:
+        if self.embedder is None:
+            return "none (--no-vectors)"
+        passages = f", passages {self.passages.name}" if self.passages else ""
+        return f"from embedder {self.embedder} (dimension {self.dimension}{passages})"
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")

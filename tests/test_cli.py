@@ -122,7 +122,7 @@ def test_batch_queries_jsonl_and_trec(index, tmp_path):
         json.dumps({"qid": "q1", "query": "البوكمال"}) + "\n" + json.dumps({"qid": "q2", "query": "غائب"}) + "\n",
         encoding="utf-8",
     )
-    result = arshif("search", "--queries", queries, "--index", index)
+    result = arshif("search", "--queries", queries, "--index", index, "--mode", "bm25")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["qid"] for line in lines] == ["q1", "q2"]
@@ -130,7 +130,7 @@ def test_batch_queries_jsonl_and_trec(index, tmp_path):
     scores = [h["score"] for h in lines[0]["hits"]]
     assert scores == sorted(scores, reverse=True)
 
-    trec = arshif("search", "--queries", queries, "--index", index, "--format", "trec")
+    trec = arshif("search", "--queries", queries, "--index", index, "--format", "trec", "--mode", "bm25")
     rows = [row.split() for row in trec.stdout.splitlines()]
     assert [(r[0], r[1], r[2], r[3], r[5]) for r in rows] == [
         ("q1", "Q0", lines[0]["hits"][0]["id"], "1", "arshif"),

