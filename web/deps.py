@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 
 from search.backend import Backend
 from search.config import Settings
-from search.engine import SearchService
+from search.engine import SearchService, open_service
 from search.saved import SavedQueryStore
 from web.errors import ApiError
 
@@ -39,9 +39,10 @@ class AppState:
     _refreshed: float = field(default=0.0)
 
     def __post_init__(self) -> None:
-        analyzer = self.backend.analyzer  # type: ignore[attr-defined]
-        self.api = SearchService(self.backend, analyzer, strict=True)
-        self.pages = SearchService(self.backend, analyzer, strict=False)
+        # One embedder (the index's own) serves both: the API parses strictly,
+        # the pages leniently.
+        self.api = open_service(self.backend, strict=True)
+        self.pages = SearchService(self.backend, self.api.analyzer, strict=False, embedder=self.api.embedder)
 
     @property
     def writes_need_token(self) -> bool:
