@@ -12,6 +12,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts mean their brackets literally
 )
 app.command("index")(index_cmd.index)
 app.command("search")(search_cmd.search)
