@@ -16,7 +16,6 @@ from typing import Protocol
 
 import numpy as np
 
-from search.analysis.normalize import fold_spelling
 from search.models import Article
 from search.passages import PassageConfig, split
 
@@ -64,10 +63,9 @@ def load_embedder(name: str, threads: int | None = None, progress: bool = False)
 def embed_articles(
     embedder: Embedder, articles: Sequence[Article], config: PassageConfig = PassageConfig()
 ) -> list[np.ndarray]:
-    """One passage matrix per article, all passages of a batch encoded in one call
-    (in the folded spelling queries are encoded in)."""
+    """One passage matrix per article, all passages of a batch encoded in one call."""
     split_articles = [split(article, config) for article in articles]
-    texts = [fold_spelling(p.text) for passages in split_articles for p in passages]
+    texts = [p.text for passages in split_articles for p in passages]
     matrix = embedder.encode_passages(texts) if texts else np.zeros((0, embedder.dimension), np.float32)
     out = []
     row = 0
