@@ -24,6 +24,7 @@ import tantivy
 
 from search.analysis import Analyzer
 from search.backend import BackendError, Ranked
+from search.backends.embedded.analysis_pool import AnalysisPool
 from search.backends.embedded.compile import Compiler
 from search.backends.embedded.vectors import VectorStore
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS, TOKENIZER, build_schema, whitespace_analyzer
@@ -76,6 +77,7 @@ class EmbeddedBackend:
         self.index.register_tokenizer(TOKENIZER, whitespace_analyzer())
         self.analyzer = Analyzer(self.meta.analysis)
         self.compiler = Compiler(self.schema, self.analyzer)
+        self.pool = AnalysisPool(self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
         self._searcher: tantivy.Searcher | None = None
         self._searcher_since = 0.0
@@ -106,10 +108,8 @@ class EmbeddedBackend:
         self._upsert_vectors(articles, vectors)
         writer = self.writer
         now = datetime.now(UTC)
-        joined = self.analyzer.joined
-        for article in articles:
-            title_terms, title_exact = joined(article.title)
-            body_terms, body_exact = joined(article.body)
+        analysed = self.pool.analyse([(a.title, a.body) for a in articles])
+        for article, (title_terms, title_exact, body_terms, body_exact) in zip(articles, analysed):
             fields: dict[str, object] = {
                 "id": article.id,
                 "hash": article.content_hash,
@@ -161,6 +161,7 @@ class EmbeddedBackend:
             self.refresh()
 
     def close(self) -> None:
+        self.pool.close()
         self.commit()
         if self._writer is not None:
             self._writer.wait_merging_threads()
