@@ -232,3 +232,47 @@ def test_a_run_killed_mid_write_leaves_a_searchable_index(tmp_path: Path) -> Non
     assert len(vector_ids - text_ids) <= 50
     hits = backend.vector_search(np.ones(16, np.float32) / 4, Filters(), 10).hits
     assert len(hits) == 10
+
+
+def test_refresh_keeps_the_loaded_state_until_a_writer_commits(tmp_path: Path) -> None:
+    """A server refreshes every second; reloading every segment each time made
+    hybrid search slow, and dropping the state under a searching thread made it fail."""
+    rng = np.random.default_rng(7)
+    writer = VectorStore(tmp_path / "v", DIM)
+    writer.upsert(["a"], [unit(rng, 1)])
+    writer.commit()
+    reader = VectorStore(tmp_path / "v", DIM)
+    first = reader.state()
+    reader.refresh()
+    assert reader.state() is first
+    writer.upsert(["b"], [unit(rng, 1)])
+    writer.commit()
+    reader.refresh()
+    assert reader.state() is not first and reader.count() == 2
+
+
+def test_searches_survive_concurrent_refreshes(tmp_path: Path) -> None:
+    import threading
+
+    rng = np.random.default_rng(8)
+    store = VectorStore(tmp_path / "v", DIM)
+    store.upsert([f"a{i}" for i in range(30)], [unit(rng, 1) for _ in range(30)])
+    store.commit()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def refresher() -> None:
+        while not stop.is_set():
+            store._state = None  # what a refresh after a commit does
+    thread = threading.Thread(target=refresher)
+    thread.start()
+    try:
+        for _ in range(100):
+            try:
+                assert store.search(unit(rng, 1)[0], 5)
+            except BaseException as error:  # noqa: BLE001 - collected for the assertion
+                errors.append(error)
+    finally:
+        stop.set()
+        thread.join()
+    assert errors == []

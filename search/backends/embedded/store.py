@@ -175,15 +175,16 @@ class EmbeddedBackend:
     def searcher(self) -> tantivy.Searcher:
         """The current searcher, taken anew at most every SEARCHER_TTL seconds so
         that a long-running server sees what an indexer commits meanwhile."""
+        searcher = self._searcher  # one read: a server thread may refresh meanwhile
         now = time.monotonic()
-        if self._searcher is None or now - self._searcher_since > SEARCHER_TTL:
-            if self._searcher is None:
+        if searcher is None or now - self._searcher_since > SEARCHER_TTL:
+            if searcher is None:
                 self.index.reload()
-            self._searcher = self.index.searcher()
-            self._searcher_since = now
+            searcher = self.index.searcher()
             self._loaded = {}
             self._allowed.clear()
-        return self._searcher
+            self._searcher, self._searcher_since = searcher, now
+        return searcher
 
     def refresh(self) -> None:
         """See what was committed since this object last looked (here or by

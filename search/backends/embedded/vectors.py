@@ -108,6 +108,7 @@ class VectorStore:
         self._pending: list[tuple[str, np.ndarray]] = []
         self._pending_deletes: list[str] = []
         self._state: _State | None = None
+        self._state_stamp: tuple[int, int] | None = None
         self._cleaned = False
 
     # -- manifest --------------------------------------------------------
@@ -253,16 +254,29 @@ class VectorStore:
 
     # -- reading ---------------------------------------------------------
 
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            info = (self.path / MANIFEST).stat()
+        except FileNotFoundError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
     def refresh(self) -> None:
-        self._state = None
+        """Forget the loaded state only when a writer replaced the manifest since:
+        a server refreshes every second, and loading maps every segment."""
+        if self._state is not None and self._state_stamp != self._stamp():
+            self._state = None
 
     def state(self) -> _State:
-        if self._state is None:
+        state = self._state  # one read: another thread may refresh meanwhile
+        if state is None:
+            stamp = self._stamp()
             try:
-                self._state = self._load()
+                state = self._load()
             except FileNotFoundError:  # a writer compacted between manifest and segment read
-                self._state = self._load()
-        return self._state
+                state = self._load()
+            self._state, self._state_stamp = state, stamp
+        return state
 
     def _load(self) -> _State:
         manifest = self._manifest()
