@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,7 +17,6 @@ from search.engine import SearchService, open_service
 from search.saved import SavedQueryStore
 from web.errors import ApiError
 
-REFRESH_SECONDS = 1.0
 
 
 def is_loopback(host: str) -> bool:
@@ -36,7 +34,6 @@ class AppState:
     backend: Backend
     saved: SavedQueryStore
     embedder: str | None
-    _refreshed: float = field(default=0.0)
 
     def __post_init__(self) -> None:
         # One embedder (the index's own) serves both: the API parses strictly,
@@ -48,18 +45,11 @@ class AppState:
     def writes_need_token(self) -> bool:
         return self.settings.api_token is not None or not is_loopback(self.settings.host)
 
-    def fresh(self) -> AppState:
-        """Pick up commits made by another process (``arshif index``) at most
-        once a second, so a long-running server sees new articles."""
-        now = time.monotonic()
-        if now - self._refreshed > REFRESH_SECONDS:
-            self._refreshed = now
-            self.backend.refresh()
-        return self
-
 
 def get_state(request: Request) -> AppState:
-    return request.app.state.arshif.fresh()
+    """The app's state; backends see other processes' commits by themselves
+    (the embedded one re-reads its index at most once a second)."""
+    return request.app.state.arshif
 
 
 State = Annotated[AppState, Depends(get_state)]

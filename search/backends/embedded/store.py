@@ -12,11 +12,10 @@ depends on what the ranking fields hold.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-
-import time
 
 import numpy as np
 import orjson
@@ -173,8 +172,9 @@ class EmbeddedBackend:
 
     @property
     def searcher(self) -> tantivy.Searcher:
-        """The current searcher, taken anew at most every SEARCHER_TTL seconds so
-        that a long-running server sees what an indexer commits meanwhile."""
+        """The current searcher, taken anew at most every SEARCHER_TTL seconds
+        (vectors too) so that a long-running server sees what an indexer
+        commits meanwhile."""
         searcher = self._searcher  # one read: a server thread may refresh meanwhile
         now = time.monotonic()
         if searcher is None or now - self._searcher_since > SEARCHER_TTL:
@@ -183,6 +183,8 @@ class EmbeddedBackend:
             searcher = self.index.searcher()
             self._loaded = {}
             self._allowed.clear()
+            if self.vectors is not None:
+                self.vectors.refresh()
             self._searcher, self._searcher_since = searcher, now
         return searcher
 
@@ -240,23 +242,24 @@ class EmbeddedBackend:
                 f"{self.path} has no vectors (built with --no-vectors): rebuild it without that flag for "
                 "semantic or hybrid search"
             )
-        allowed = None if filters.is_empty else self._matching_ids(filters)
+        searcher = self.searcher  # renews the vectors' view as well as the text's
+        allowed = None if filters.is_empty else self._matching_ids(searcher, filters)
         found = self.vectors.search(vector, limit, allowed)
         total = self.vectors.count() if allowed is None else len(allowed)
         return Ranked([(doc_id, score) for doc_id, score, _ in found], total, {d: p for d, _, p in found})
 
-    def _matching_ids(self, filters: Filters) -> set[str]:
+    def _matching_ids(self, searcher: tantivy.Searcher, filters: Filters) -> set[str]:
         """Ids the filters let through, from the id term dictionary (no document is loaded):
         the text index's filter logic is the only one. Kept per searcher, since
         the same filter (a source, a date range) is asked again and again."""
-        searcher = self.searcher
-        if filters not in self._allowed:
+        allowed = self._allowed.get(filters)
+        if allowed is None:
             if len(self._allowed) >= ALLOWED_CACHE:
                 self._allowed.clear()
             compiled = self.compiler.compile(Query(()), filters)
             terms = searcher.terms_with_prefix("id", "", filter_query=compiled)
-            self._allowed[filters] = {term for term, count in terms if count > 0}
-        return self._allowed[filters]
+            allowed = self._allowed[filters] = {term for term, count in terms if count > 0}
+        return allowed
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         out = []
