@@ -53,9 +53,6 @@ class SearchService:
     def can_embed(self) -> bool:
         return self.embedder is not None and self.backend.meta.embedder is not None
 
-    def default_mode(self) -> Mode:
-        return Mode.hybrid if self.can_embed else Mode.bm25
-
     def resolve_mode(self, asked: Mode | None, warnings: list[str]) -> Mode:
         """Semantic or hybrid on an index that cannot do them falls back to BM25, saying why."""
         asked = asked or Mode.hybrid
