@@ -4,20 +4,29 @@ Built from the analyzer's offsets, so a match is found however it is spelled
 (``البُوكمَال`` marks ``البوكمال``) and the snippet shows the text exactly as
 written, harakat included. Every character from the article is HTML-escaped;
 only our own ``<mark>`` tags are markup.
+
+Speed: words never span white space and the analyzer caches the terms of
+each white-space-free chunk, so a text is matched chunk by chunk in C-speed
+passes; only the few chunks that hold a match are analysed word by word.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
+from itertools import accumulate, compress, repeat
+from operator import add
 
-from search.analysis import Analyzer, Token
+from search.analysis import Analyzer
 from search.query import Clause, Group, Occur, Phrase, Query, Word
 
 WINDOW_CHARS = 200
 LEAD_CHARS = 60
 ELLIPSIS = "…"
+_CHUNKS = re.compile(r"(\s+)")
 
 
 @dataclass(frozen=True)
@@ -53,66 +62,95 @@ class MatchSet:
         return bool(self.terms or self.phrases)
 
 
-def matched_tokens(tokens: list[Token], match: MatchSet) -> list[int]:
-    """Indexes of the tokens to mark, in order."""
-    marked = {i for i, token in enumerate(tokens) if token.term in match.terms}
-    exact = [token.exact for token in tokens]
-    for phrase in match.phrases:
+class _Marked(NamedTuple):
+    """The chunks of a text that hold a match, in text order."""
+
+    starts: list[int]
+    ends: list[int]
+    keys: list[str]  # what each contributes to the count of distinct matches
+
+
+def _holding(joined: list[str], wanted: frozenset[str] | set[str]) -> list[int]:
+    """Indexes of the chunks whose space-joined terms include a wanted one:
+    the chunks' terms become one word list, and a word's chunk is found from
+    the running count of words (one more than its spaces) per chunk."""
+    words = " ".join(joined).split(" ")
+    found = compress(range(len(words)), map(wanted.__contains__, words))
+    if len(words) == len(joined):  # one word (or none) per chunk
+        return list(found)
+    words_so_far = list(accumulate(map(add, map(str.count, joined, repeat(" ")), repeat(1))))
+    return sorted({bisect_right(words_so_far, w) for w in found})
+
+
+def _phrase_chunks(exact: list[str], first: int, phrases: tuple[tuple[str, ...], ...]) -> set[int]:
+    """Chunks covered by a phrase that starts in chunk ``first``."""
+    words: list[str] = []
+    owner: list[int] = []
+    wanted = max(map(len, phrases)) + len(exact[first].split())
+    chunk = first
+    while chunk < len(exact) and len(words) < wanted:
+        for word in exact[chunk].split():
+            words.append(word)
+            owner.append(chunk)
+        chunk += 1
+    covered: set[int] = set()
+    for phrase in phrases:
         n = len(phrase)
-        first = phrase[0]
-        for i, word in enumerate(exact):
-            if word == first and tuple(exact[i : i + n]) == phrase:
-                marked.update(range(i, i + n))
-    return sorted(marked)
+        for i, word in enumerate(words):
+            if owner[i] == first and word == phrase[0] and tuple(words[i : i + n]) == phrase:
+                covered.update(owner[i : i + n])
+    return covered
 
 
-def render(text: str, tokens: list[Token], marked: list[int], first: int, last: int, ellipses: bool = True) -> str:
-    """HTML for tokens ``first..last`` (inclusive), escaped, marks added;
-    ``ellipses`` says where text was cut off."""
-    start, end = tokens[first].start, tokens[last].end
+def _marked_chunks(text: str, analyzer: Analyzer, match: MatchSet) -> _Marked:
+    """The chunks that hold a query term or part of a phrase."""
+    parts = _CHUNKS.split(text)  # chunk, white space, chunk, ...
+    offsets = list(accumulate(map(len, parts), initial=0))
+    chunks = parts[0::2]
+    terms = list(map(analyzer.chunk_terms.__getitem__, chunks))
+    keys = {i: terms[i] for i in _holding(terms, match.terms)}
+    if match.phrases:
+        exact = list(map(analyzer.chunk_exact.__getitem__, chunks))
+        for first in _holding(exact, {phrase[0] for phrase in match.phrases}):
+            for covered in _phrase_chunks(exact, first, match.phrases):
+                keys.setdefault(covered, exact[covered])
+    marked = sorted(keys)
+    return _Marked([offsets[2 * i] for i in marked], [offsets[2 * i + 1] for i in marked], [keys[i] for i in marked])
+
+
+def _word_marks(text: str, start: int, end: int, analyzer: Analyzer, match: MatchSet) -> list[tuple[int, int]]:
+    """Spans of the words to mark inside one marked chunk."""
+    phrase_words = {word for phrase in match.phrases for word in phrase}
+    spans = []
+    for token in analyzer.tokens(text, start, end):
+        if (token.term in match.terms or token.exact in phrase_words) and (not spans or token.start >= spans[-1][1]):
+            spans.append((token.start, token.end))  # a ligature's words share one span
+    return spans
+
+
+def _render(text: str, begin: int, stop: int, marks: list[tuple[int, int]]) -> str:
+    """``text[begin:stop]`` escaped, with ``<mark>`` around each span."""
     out: list[str] = []
-    position = start
-    for i in marked:
-        if i < first or i > last:
-            continue
-        token = tokens[i]
-        if token.start < position:  # ligature expansions share one span
-            continue
-        out.append(escape(text[position : token.start]))
-        out.append(f"<mark>{escape(text[token.start : token.end])}</mark>")
-        position = token.end
-    out.append(escape(text[position:end]))
-    html = "".join(out)
-    if not ellipses:
-        return html
-    return (ELLIPSIS if start > 0 else "") + html + (ELLIPSIS if end < len(text.rstrip()) else "")
+    position = begin
+    for start, end in marks:
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    out.append(escape(text[position:stop]))
+    return "".join(out)
 
 
-def _window(tokens: list[Token], starts: list[int], ends: list[int], anchor: int) -> tuple[int, int]:
-    """Token range of about WINDOW_CHARS around token ``anchor``, whole words."""
-    begin = max(0, tokens[anchor].start - LEAD_CHARS)
-    first = min(bisect_left(starts, begin), anchor)
-    last = max(bisect_right(ends, tokens[first].start + WINDOW_CHARS) - 1, anchor)
-    return first, last
-
-
-def snippets(text: str, analyzer: Analyzer, match: MatchSet, count: int = 3) -> list[str]:
-    """Up to ``count`` non-overlapping windows with the most distinct matches,
-    in text order; the article's lead when nothing matches."""
-    tokens = analyzer.tokens(text)
-    if not tokens:
-        return []
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
-    marked = matched_tokens(tokens, match) if match else []
-    if not marked:
-        return [render(text, tokens, [], 0, _window(tokens, starts, ends, 0)[1])]
+def _best_windows(chunks: _Marked, count: int) -> list[tuple[int, int]]:
+    """Up to ``count`` non-overlapping runs of marked chunks (first and last
+    index), each starting at a match and spanning about WINDOW_CHARS, with
+    the most distinct matches (then the most matches, then the earliest)."""
+    starts, ends, keys = chunks
     candidates = []
-    for anchor in marked:
-        first, last = _window(tokens, starts, ends, anchor)
-        inside = [i for i in marked if first <= i <= last]
-        distinct = len({tokens[i].exact for i in inside})
-        candidates.append((distinct, len(inside), -first, first, last))
+    for anchor, start in enumerate(starts):
+        first = bisect_left(starts, start - LEAD_CHARS)
+        stop = max(bisect_right(ends, starts[first] + WINDOW_CHARS), anchor + 1)
+        inside = keys[first:stop]
+        candidates.append((len(set(inside)), len(inside), -first, first, stop - 1))
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []
     for *_, first, last in candidates:
@@ -120,14 +158,61 @@ def snippets(text: str, analyzer: Analyzer, match: MatchSet, count: int = 3) -> 
             break
         if all(last < a or first > b for a, b in chosen):
             chosen.append((first, last))
-    return [render(text, tokens, marked, first, last) for first, last in sorted(chosen)]
+    return sorted(chosen)
+
+
+def _widen(text: str, start: int, end: int, floor: int) -> tuple[int, int]:
+    """Grow ``start..end`` by the words around it, up to LEAD_CHARS before and
+    to about WINDOW_CHARS in all, cut at white space and never before
+    ``floor`` (where the previous window ended)."""
+    lead = min(LEAD_CHARS, max(0, WINDOW_CHARS - (end - start)))  # less when the matches fill the window
+    begin = max(floor, start - lead)
+    while begin < start and begin > floor and not text[begin - 1].isspace():
+        begin += 1
+    stop = min(len(text), max(end, begin + WINDOW_CHARS))
+    while stop > end and stop < len(text) and not text[stop].isspace():
+        stop -= 1
+    while begin < stop and text[begin].isspace():
+        begin += 1
+    while stop > begin and text[stop - 1].isspace():
+        stop -= 1
+    return begin, stop
+
+
+def snippets(text: str, analyzer: Analyzer, match: MatchSet, count: int = 3) -> list[str]:
+    """Up to ``count`` non-overlapping windows with the most distinct matches,
+    in text order, "…" where text was cut; the article's lead when nothing
+    matches."""
+    chunks = _marked_chunks(text, analyzer, match) if match else _Marked([], [], [])
+    out: list[str] = []
+    floor = 0
+    for first, last in _best_windows(chunks, count) if chunks.starts else [(-1, -1)]:
+        if first < 0:
+            begin, stop = _widen(text, 0, 0, 0)
+            marks = []
+        else:
+            begin, stop = _widen(text, chunks.starts[first], chunks.ends[last], floor)
+            marks = [
+                span
+                for i in range(first, last + 1)
+                for span in _word_marks(text, chunks.starts[i], chunks.ends[i], analyzer, match)
+            ]
+        floor = stop
+        if begin < stop:
+            before = ELLIPSIS if text[:begin].strip() else ""
+            after = ELLIPSIS if text[stop:].strip() else ""
+            out.append(before + _render(text, begin, stop, marks) + after)
+    return out
 
 
 def highlight_all(text: str, analyzer: Analyzer, match: MatchSet) -> str:
     """The whole text, escaped, with every match marked: document pages."""
-    tokens = analyzer.tokens(text)
-    if not tokens:
+    if not match:
         return escape(text)
-    marked = matched_tokens(tokens, match) if match else []
-    body = render(text, tokens, marked, 0, len(tokens) - 1, ellipses=False)
-    return escape(text[: tokens[0].start]) + body + escape(text[tokens[-1].end :])
+    chunks = _marked_chunks(text, analyzer, match)
+    marks = [
+        span
+        for start, end in zip(chunks.starts, chunks.ends)
+        for span in _word_marks(text, start, end, analyzer, match)
+    ]
+    return _render(text, 0, len(text), marks)

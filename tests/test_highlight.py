@@ -1,5 +1,11 @@
 """Snippets: original text, every match marked, everything escaped."""
 
+import re
+from html import unescape
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from search.analysis import Analyzer
 from search.highlight import MatchSet, highlight_all, snippets
 from search.query import parse
@@ -67,3 +73,56 @@ def test_highlight_all_keeps_the_whole_text():
     body = "  البوكمال <b>مدينة</b>…  "
     html = highlight_all(body, ANALYZER, match("البوكمال"))
     assert html == "  <mark>البوكمال</mark> &lt;b&gt;مدينة&lt;/b&gt;…  "
+
+
+def test_marks_only_the_word_inside_punctuation_and_joined_words():
+    body = "(البوكمال)، سوريا/البوكمال و«البوكمال»"
+    html = highlight_all(body, ANALYZER, match("البوكمال"))
+    assert html == "(<mark>البوكمال</mark>)، سوريا/<mark>البوكمال</mark> و«<mark>البوكمال</mark>»"
+
+
+def test_windows_never_repeat_text():
+    body = " ".join(f"البوكمال كلمة{i} الزور" for i in range(60))
+    result = snippets(body, ANALYZER, match("البوكمال الزور"))
+    texts = [s.strip("…").replace("<mark>", "").replace("</mark>", "") for s in result]
+    positions = [body.index(t) for t in texts]
+    assert positions == sorted(positions)
+    assert all(a + len(t) <= b for a, t, b in zip(positions, texts, positions[1:]))
+
+
+def test_phrase_split_by_punctuation_and_lines_is_found():
+    body = "قال إن دير،\nالزور هادئة"
+    html = highlight_all(body, ANALYZER, match('"دير الزور"'))
+    assert html == "قال إن <mark>دير</mark>،\n<mark>الزور</mark> هادئة"
+
+
+PIECES = ["البوكمال", "البُوكمَال", "بالبوكمال", "الزور", "سوريا", "في", "Syria", "syrian", "ﻻ", "٣", "<b>", "&", "،", "(", "/"]
+GAPS = [" ", "\n", "\xa0", "  ", "", "\u200f"]
+
+
+def marked_spans(html: str) -> list[tuple[int, int]]:
+    """Where the ``<mark>``s of ``html`` sit in the unescaped text."""
+    spans, position = [], 0
+    for i, part in enumerate(re.split(r"</?mark>", html)):
+        length = len(unescape(part))
+        if i % 2:
+            spans.append((position, position + length))
+        position += length
+    return spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GAPS)), max_size=40),
+    st.lists(st.sampled_from(PIECES[:8]), min_size=1, max_size=3),
+)
+def test_chunk_matching_marks_exactly_the_words_word_analysis_finds(pieces, query_words):
+    """Matching works on white-space-free chunks for speed; it must mark the
+    very words that analysing every word would."""
+    text = "".join(piece + gap for piece, gap in pieces)
+    wanted = match(" ".join(query_words))
+    expected = []
+    for token in ANALYZER.tokens(text):
+        if token.term in wanted.terms and (not expected or token.start >= expected[-1][1]):
+            expected.append((token.start, token.end))
+    assert marked_spans(highlight_all(text, ANALYZER, wanted)) == expected

@@ -81,8 +81,9 @@ class Analyzer:
     _cache: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._terms_of = _JoinCache(lambda chunk: " ".join(self.terms(chunk)))
-        self._exact_of = _JoinCache(lambda chunk: " ".join(self.exact_terms(chunk)))
+        # white-space-free chunk -> its terms / exact terms, space-joined
+        self.chunk_terms = _JoinCache(lambda chunk: " ".join(self.terms(chunk)))
+        self.chunk_exact = _JoinCache(lambda chunk: " ".join(self.exact_terms(chunk)))
         self._arabic_stem = ARABIC_STEMMERS[self.config.stemmer]
         stops = stopwords.ARABIC + stopwords.ENGLISH if self.config.stopwords else []
         self._stops = frozenset(normalize(w, self.config.hamza_seats) for w in stops)
@@ -111,13 +112,13 @@ class Analyzer:
         """``(exact, term)`` for every word of ``text``: for query building."""
         return [pair for raw in words(text) for pair in self.word(raw)]
 
-    def tokens(self, text: str) -> list[Token]:
-        """Every word with its span in ``text``: for highlighting (a hot path
-        at query time, hence the local names)."""
+    def tokens(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
+        """Every word of ``text[start:end]`` with its span in ``text``: for
+        highlighting (a hot path at query time, hence the local names)."""
         cache, word = self._cache, self.word
         out: list[Token] = []
         append = out.append
-        for match in WORD.finditer(text):
+        for match in WORD.finditer(text, start, len(text) if end is None else end):
             raw = match.group()
             start, end = match.span()
             for exact, term in cache.get(raw) or word(raw):
@@ -141,6 +142,6 @@ class Analyzer:
         than a regex pass plus per-word look-ups.
         """
         raws = text.split()
-        return " ".join(map(self._terms_of.__getitem__, raws)), " ".join(
-            map(self._exact_of.__getitem__, raws)
+        return " ".join(map(self.chunk_terms.__getitem__, raws)), " ".join(
+            map(self.chunk_exact.__getitem__, raws)
         )
