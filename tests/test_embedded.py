@@ -174,3 +174,28 @@ def test_a_long_lived_reader_sees_later_commits(backend, tmp_path):
     while reader.count() != 5 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert reader.count() == 5
+
+
+def test_a_reader_keeps_its_searcher_and_caches_while_nothing_is_committed(backend, tmp_path):
+    reader = EmbeddedBackend(tmp_path / "index")
+    assert reader.text_search(parse("البوكمال"), Filters(), 10).hits
+    view = reader.view
+    assert view.ids  # hit ids were learnt through this searcher
+    view.checked -= 60  # as if the server had been idle: it looks for commits
+    assert reader.view is view
+    backend.upsert([article("e", "البوكمال مرة أخرى")])
+    backend.commit()
+    view.checked -= 60
+    assert reader.view is not view
+    assert "e" in {doc_id for doc_id, _ in reader.text_search(parse("البوكمال"), Filters(), 10).hits}
+
+
+def test_index_with_an_older_schema_names_the_rebuild(tmp_path):
+    EmbeddedBackend(tmp_path / "i", create=True).close()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", tokenizer_name="raw")
+    for leftover in (tmp_path / "i" / "tantivy").iterdir():
+        leftover.unlink()
+    tantivy.Index(builder.build(), path=str(tmp_path / "i" / "tantivy"))
+    with pytest.raises(BackendError, match="another arshif version built it: rebuild it with 'arshif index --rebuild"):
+        EmbeddedBackend(tmp_path / "i")

@@ -21,7 +21,7 @@ EXACT = {name: f"{name}_exact" for name in TEXT_FIELDS}
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")  # ids of hits, unparsed
     builder.add_text_field("hash", tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="freq")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from search.query import Query
 META_FILE = "arshif.json"
 WRITER_HEAP = 256 * 1024 * 1024
 LOADED_CACHE = 2_000
+IDS_CACHE = 1_000_000
 SEARCHER_TTL = 1.0
 ALLOWED_CACHE = 64  # filters whose id sets are kept per searcher
 
@@ -44,6 +46,38 @@ def _as_utc(value: datetime) -> datetime:
 
 def _naive(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None) if value and value.tzinfo else value
+
+
+@dataclass
+class _View:
+    """One searcher and what was learnt through it, valid as long as it is
+    (a document address means nothing to another searcher)."""
+
+    searcher: tantivy.Searcher
+    stamp: tuple[int, int] | None  # the commit it shows (see EmbeddedBackend._stamp)
+    checked: float
+    ids: dict[tuple[int, int], str] = field(default_factory=dict)  # address -> article id
+    # Articles loaded through it: the page's fetch after ranking needs no second look-up.
+    loaded: dict[str, Article] = field(default_factory=dict)
+    allowed: dict[Filters, set[str]] = field(default_factory=dict)  # filter -> matching ids
+
+    def id_of(self, address: tantivy.DocAddress) -> str:
+        """A hit's article id, from the stored ``id`` field: ranking learns
+        the ids of a hundred hits per query and never parses an article."""
+        key = (address.segment_ord, address.doc)
+        doc_id = self.ids.get(key)
+        if doc_id is None:
+            if len(self.ids) >= IDS_CACHE:
+                self.ids.clear()
+            doc_id = self.ids[key] = self.searcher.doc(address).get_first("id")
+        return doc_id
+
+    def load(self, address: tantivy.DocAddress) -> Article:
+        article = Article.model_validate(orjson.loads(self.searcher.doc(address).get_first("doc")))
+        if len(self.loaded) >= LOADED_CACHE:
+            self.loaded.clear()
+        self.loaded[article.id] = article
+        return article
 
 
 class EmbeddedBackend:
@@ -72,18 +106,16 @@ class EmbeddedBackend:
         try:
             self.index = tantivy.Index(self.schema, path=str(self.path / "tantivy"), reuse=True)
         except (OSError, ValueError) as error:
-            raise BackendError(f"cannot open the index at {self.path}: {error}") from error
+            hint = ""
+            if "schema does not match" in str(error):
+                hint = f" (another arshif version built it: rebuild it with 'arshif index --rebuild --index {self.path} ...')"
+            raise BackendError(f"cannot open the index at {self.path}: {error}{hint}") from error
         self.index.register_tokenizer(TOKENIZER, whitespace_analyzer())
         self.analyzer = Analyzer(self.meta.analysis)
         self.compiler = Compiler(self.schema, self.analyzer)
         self.pool = AnalysisPool(self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
-        self._searcher: tantivy.Searcher | None = None
-        self._searcher_since = 0.0
-        # Articles loaded through the current searcher: ranking loads a hit to
-        # learn its id, and the page's fetch then needs no second look-up.
-        self._loaded: dict[str, Article] = {}
-        self._allowed: dict[Filters, set[str]] = {}  # filter -> matching ids, for this searcher
+        self._view: _View | None = None
         self.vectors = (
             VectorStore(self.path / "vectors", self.meta.dimension)
             if self.meta.embedder and self.meta.dimension
@@ -171,33 +203,46 @@ class EmbeddedBackend:
     # -- reading ---------------------------------------------------------
 
     @property
-    def searcher(self) -> tantivy.Searcher:
-        """The current searcher, taken anew at most every SEARCHER_TTL seconds
-        (vectors too) so that a long-running server sees what an indexer
-        commits meanwhile."""
-        searcher = self._searcher  # one read: a server thread may refresh meanwhile
+    def view(self) -> _View:
+        """The current searcher and its caches. Every SEARCHER_TTL seconds it
+        checks whether a commit (here or by another process) changed the
+        index, and only then takes a new searcher, so a long-running server
+        sees new articles without losing its caches every second."""
+        view = self._view  # one read: a server thread may refresh meanwhile
         now = time.monotonic()
-        if searcher is None or now - self._searcher_since > SEARCHER_TTL:
-            if searcher is None:
-                self.index.reload()
-            searcher = self.index.searcher()
-            self._loaded = {}
-            self._allowed.clear()
+        if view is None or now - view.checked > SEARCHER_TTL:
+            stamp = self._stamp()
             if self.vectors is not None:
                 self.vectors.refresh()
-            self._searcher, self._searcher_since = searcher, now
-        return searcher
+            if view is None or stamp is None or stamp != view.stamp:
+                self.index.reload()
+                view = self._view = _View(self.index.searcher(), stamp, now)
+            else:
+                view.checked = now
+        return view
+
+    @property
+    def searcher(self) -> tantivy.Searcher:
+        return self.view.searcher
+
+    def _stamp(self) -> tuple[int, int] | None:
+        """tantivy rewrites meta.json (atomically) whenever a commit or a
+        merge changes the index."""
+        try:
+            status = (self.path / "tantivy" / "meta.json").stat()
+        except OSError:
+            return None
+        return status.st_mtime_ns, status.st_size
 
     def refresh(self) -> None:
         """See what was committed since this object last looked (here or by
         another process)."""
-        self._searcher = None
-        self._loaded = {}
+        self._view = None
         if self.vectors is not None:
             self.vectors.refresh()
 
-    def _by_id(self, doc_id: str) -> tantivy.DocAddress | None:
-        hits = self.searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1, count=False).hits
+    def _by_id(self, view: _View, doc_id: str) -> tantivy.DocAddress | None:
+        hits = view.searcher.search(tantivy.Query.term_query(self.schema, "id", doc_id), 1, count=False).hits
         return hits[0][1] if hits else None
 
     def unchanged(self, article: Article) -> bool:
@@ -215,26 +260,16 @@ class EmbeddedBackend:
         terms = self.searcher.terms_with_prefix("id", "", filter_query=tantivy.Query.all_query())
         return {term for term, count in terms if count > 0}
 
-    def _load(self, address: tantivy.DocAddress) -> Article:
-        article = Article.model_validate(orjson.loads(self.searcher.doc(address)["doc"][0]))
-        if len(self._loaded) >= LOADED_CACHE:
-            self._loaded.clear()
-        self._loaded[article.id] = article
-        return article
-
     def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked:
         compiled = self.compiler.compile(query, filters)
-        searcher = self.searcher
+        view = self.view
         if limit <= 0:  # tantivy's collectors need a limit of at least 1
-            return Ranked([], searcher.search(compiled, 1, count=True).count)
+            return Ranked([], view.searcher.search(compiled, 1, count=True).count)
         if query.is_empty:  # browsing: newest first, no relevance to score
-            result = searcher.search(compiled, limit, count=True, order_by_field="date")
-            return Ranked([(self._id(address), 0.0) for _, address in result.hits], result.count)
-        result = searcher.search(compiled, limit, count=True)
-        return Ranked([(self._id(address), float(score)) for score, address in result.hits], result.count)
-
-    def _id(self, address: tantivy.DocAddress) -> str:
-        return self._load(address).id
+            result = view.searcher.search(compiled, limit, count=True, order_by_field="date")
+            return Ranked([(view.id_of(address), 0.0) for _, address in result.hits], result.count)
+        result = view.searcher.search(compiled, limit, count=True)
+        return Ranked([(view.id_of(address), float(score)) for score, address in result.hits], result.count)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> Ranked:
         if self.vectors is None:
@@ -242,32 +277,33 @@ class EmbeddedBackend:
                 f"{self.path} has no vectors (built with --no-vectors): rebuild it without that flag for "
                 "semantic or hybrid search"
             )
-        searcher = self.searcher  # renews the vectors' view as well as the text's
-        allowed = None if filters.is_empty else self._matching_ids(searcher, filters)
+        view = self.view  # renews the vectors' view as well as the text's
+        allowed = None if filters.is_empty else self._matching_ids(view, filters)
         found = self.vectors.search(vector, limit, allowed)
         total = self.vectors.count() if allowed is None else len(allowed)
         return Ranked([(doc_id, score) for doc_id, score, _ in found], total, {d: p for d, _, p in found})
 
-    def _matching_ids(self, searcher: tantivy.Searcher, filters: Filters) -> set[str]:
+    def _matching_ids(self, view: _View, filters: Filters) -> set[str]:
         """Ids the filters let through, from the id term dictionary (no document is loaded):
         the text index's filter logic is the only one. Kept per searcher, since
         the same filter (a source, a date range) is asked again and again."""
-        allowed = self._allowed.get(filters)
+        allowed = view.allowed.get(filters)
         if allowed is None:
-            if len(self._allowed) >= ALLOWED_CACHE:
-                self._allowed.clear()
+            if len(view.allowed) >= ALLOWED_CACHE:
+                view.allowed.clear()
             compiled = self.compiler.compile(Query(()), filters)
-            terms = searcher.terms_with_prefix("id", "", filter_query=compiled)
-            allowed = self._allowed[filters] = {term for term, count in terms if count > 0}
+            terms = view.searcher.terms_with_prefix("id", "", filter_query=compiled)
+            allowed = view.allowed[filters] = {term for term, count in terms if count > 0}
         return allowed
 
     def fetch(self, ids: Sequence[str]) -> list[Article]:
+        view = self.view
         out = []
         for doc_id in ids:
-            article = self._loaded.get(doc_id)
+            article = view.loaded.get(doc_id)
             if article is None:
-                address = self._by_id(doc_id)
-                article = self._load(address) if address is not None else None
+                address = self._by_id(view, doc_id)
+                article = view.load(address) if address is not None else None
             if article is not None:
                 out.append(article)
         return out
@@ -302,18 +338,20 @@ class EmbeddedBackend:
         if not cluster_id:
             return Ranked([], 0)
         query = tantivy.Query.term_query(self.schema, "cluster", cluster_id)
-        result = self.searcher.search(query, max(limit, 1), count=True, order_by_field="date")
-        return Ranked([(self._id(address), 0.0) for _, address in result.hits[:limit]], result.count)
+        view = self.view
+        result = view.searcher.search(query, max(limit, 1), count=True, order_by_field="date")
+        return Ranked([(view.id_of(address), 0.0) for _, address in result.hits[:limit]], result.count)
 
     def stats(self) -> IndexStats:
-        searcher = self.searcher
+        view = self.view
+        searcher = view.searcher
         facets = self.facets(Query(()), Filters())
         dated = tantivy.Query.exists_query("date")
         first = searcher.search(dated, 1, order_by_field="date", order=tantivy.Order.Asc)
         last = searcher.search(dated, 1, order_by_field="date", order=tantivy.Order.Desc)
 
         def date_of(result: tantivy.SearchResult) -> datetime | None:
-            return _naive(self._load(result.hits[0][1]).date) if result.hits else None
+            return _naive(view.load(result.hits[0][1]).date) if result.hits else None
 
         size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
         return IndexStats(
