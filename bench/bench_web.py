@@ -53,12 +53,10 @@ def serve(index: str, port: int, workers: int) -> None:
     """What ``arshif serve --workers N`` runs."""
     import os
 
-    import uvicorn
+    from cli.serve_cmd import run_processes
 
     os.environ["ARSHIF_INDEX"] = index
-    uvicorn.run(
-        "web.app:app_from_environment", factory=True, workers=workers, host="127.0.0.1", port=port, log_level="warning"
-    )
+    run_processes("127.0.0.1", port, workers)
 
 
 def clients(base: str, queries: list[str], mode: str | None, count: int, seconds: float, out) -> None:

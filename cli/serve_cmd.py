@@ -58,11 +58,20 @@ def serve(
             "ARSHIF_ES_URL": settings.es_url,
         }
     )
+    run_processes(settings.host, settings.port, workers)
+
+
+def run_processes(host: str, port: int, workers: int) -> None:
+    """``workers`` server processes, each building the app from the ARSHIF_*
+    variables. Each gets one BLAS thread (query embedding): the processes
+    already use the cores, and thread pools would only preempt each other."""
+    import os
+
+    import uvicorn
+
+    if workers > 1:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
     uvicorn.run(
-        "web.app:app_from_environment",
-        factory=True,
-        workers=workers,
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
+        "web.app:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning"
     )
