@@ -74,6 +74,7 @@ def read_counts(path: Path) -> dict[str, int] | None:
 class Fingerprint:
     body_hash: str
     signature: np.ndarray
+    keys: list[int]  # LSH band keys of the signature
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,19 @@ class Fingerprinter:
     """Computes fingerprints. Pickled as its parameters, so worker processes
     build their own word cache (``indexer.prepare``)."""
 
-    def __init__(self, hasher: MinHasher | None = None, hamza_seats: bool = False) -> None:
-        self.hamza_seats = hamza_seats
+    def __init__(self, hasher: MinHasher, hamza_seats: bool, bands: int, rows: int) -> None:
+        self.hamza_seats, self.bands, self.rows = hamza_seats, bands, rows
         # The index's normalization (not its stemming, which a copy shares anyway):
         # spelling variants must not hide a copy.
-        self.hasher = hasher or MinHasher()
+        self.hasher = hasher
         self.hasher.use_normalizer(self._normalize)
 
     def _normalize(self, chunk: str) -> str:
         return " ".join(normalize(word, self.hamza_seats) for word in words(chunk))
 
-    def __reduce__(self) -> tuple[type, tuple[MinHasher, bool]]:
+    def __reduce__(self) -> tuple[type, tuple[MinHasher, bool, int, int]]:
         hasher = MinHasher(self.hasher.num_perm, self.hasher.shingle, self.hasher.seed)
-        return Fingerprinter, (hasher, self.hamza_seats)
+        return Fingerprinter, (hasher, self.hamza_seats, self.bands, self.rows)
 
     def __call__(self, body: str, title: str = "") -> Fingerprint:
         """Body hash (of the normalized word sequence) and MinHash signature.
@@ -113,7 +114,9 @@ class Fingerprinter:
         """
         hashes = self.hasher.word_hashes(body)
         identity = hashes if len(hashes) >= SHORT_BODY_WORDS else self.hasher.word_hashes(f"{title}\n{body}")
-        return Fingerprint(hashlib.sha1(identity.tobytes()).hexdigest(), self.hasher.signature(hashes))
+        signature = self.hasher.signature(hashes)
+        keys = band_keys(signature, self.bands, self.rows)
+        return Fingerprint(hashlib.sha1(identity.tobytes()).hexdigest(), signature, keys)
 
 
 @dataclass
@@ -139,8 +142,8 @@ class _View:
     def __init__(self, db: sqlite3.Connection, ids: set[str], hashes: set[str], keys: set[int]) -> None:
         self.ids, self.hashes, self.keys = ids, hashes, keys
         self.rows: dict[str, _Row | None] = dict.fromkeys(ids)  # None: no row
-        self.by_hash: dict[str, set[str]] = {h: set() for h in hashes}
-        self.bands: dict[int, set[str]] = {k: set() for k in keys}
+        self.by_hash: dict[str, set[str]] = {}
+        self.bands: dict[int, set[str]] = {}  # keys without rows left out
         self._added = 0
         columns = "SELECT rowid, id, body_hash, cluster, signature FROM docs WHERE"
         self._load(db, f"{columns} id IN", sorted(ids))
@@ -148,7 +151,7 @@ class _View:
         for part in _in_chunks(sorted(keys)):
             query = f"SELECT key, id FROM bands WHERE key IN ({','.join('?' * len(part))})"
             for key, doc_id in db.execute(query, part):
-                self.bands[key].add(doc_id)
+                self.bands.setdefault(key, set()).add(doc_id)
         banded = {doc_id for members in self.bands.values() for doc_id in members}
         missing = sorted(banded - self.rows.keys())
         self.rows.update(dict.fromkeys(missing))
@@ -158,25 +161,26 @@ class _View:
         for part in _in_chunks(values):
             for rowid, doc_id, body_hash, cluster, blob in db.execute(f"{where} ({','.join('?' * len(part))})", part):
                 self.rows[doc_id] = _Row((0, rowid), body_hash, cluster, np.frombuffer(blob, dtype=np.uint32))
-                if body_hash in self.by_hash:
-                    self.by_hash[body_hash].add(doc_id)
+                if body_hash in self.hashes:
+                    self.by_hash.setdefault(body_hash, set()).add(doc_id)
 
-    def covers(self, article_id: str, fingerprint: Fingerprint, keys: list[int]) -> bool:
-        return article_id in self.ids and fingerprint.body_hash in self.hashes and self.keys.issuperset(keys)
+    def covers(self, article_id: str, fingerprint: Fingerprint) -> bool:
+        return article_id in self.ids and fingerprint.body_hash in self.hashes and self.keys.issuperset(fingerprint.keys)
 
     def row(self, doc_id: str) -> _Row | None:
         return self.rows.get(doc_id)
 
     def drop(self, doc_id: str, keys: list[int]) -> None:
         for key in keys:
-            self.bands.get(key, set()).discard(doc_id)
+            if key in self.bands:
+                self.bands[key].discard(doc_id)
         self.rows[doc_id] = None
 
     def add(self, doc_id: str, row: _Row, keys: list[int]) -> None:
         self.rows[doc_id] = row
         self.by_hash.setdefault(row.body_hash, set()).add(doc_id)
         for key in keys:
-            self.bands[key].add(doc_id)
+            self.bands.setdefault(key, set()).add(doc_id)
 
     def next_order(self) -> tuple[int, int]:
         self._added += 1
@@ -193,9 +197,10 @@ class DuplicateStore:
     ) -> None:
         self.path = Path(path)
         self.threshold = threshold
-        self.fingerprinter = Fingerprinter(hasher, (analyzer or Analyzer()).config.hamza_seats)
-        self.hasher = self.fingerprinter.hasher
+        self.hasher = hasher or MinHasher()
         self.bands, self.rows = optimal_bands(threshold, self.hasher.num_perm)
+        seats = (analyzer or Analyzer()).config.hamza_seats
+        self.fingerprinter = Fingerprinter(self.hasher, seats, self.bands, self.rows)
         self.db = sqlite3.connect(self.path, isolation_level="DEFERRED")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # one fsync per batch: cheap, and survives power loss
@@ -225,13 +230,13 @@ class DuplicateStore:
         """Read, in a few queries, everything ``same_body`` and ``place`` can
         need for these ``(article id, fingerprint)`` pairs."""
         self._write()
-        keys = {key for _, fingerprint in entries for key in self._keys(fingerprint.signature)}
+        keys = {key for _, fingerprint in entries for key in fingerprint.keys}
         ids = {article_id for article_id, _ in entries}
         self._view = _View(self.db, ids, {f.body_hash for _, f in entries}, keys)
 
-    def _view_for(self, article_id: str, fingerprint: Fingerprint, keys: list[int]) -> _View:
+    def _view_for(self, article_id: str, fingerprint: Fingerprint) -> _View:
         view = self._view
-        if view is None or not view.covers(article_id, fingerprint, keys):
+        if view is None or not view.covers(article_id, fingerprint):
             self.prefetch([(article_id, fingerprint)])
             view = self._view
         assert view is not None
@@ -242,7 +247,7 @@ class DuplicateStore:
     def same_body(self, fingerprint: Fingerprint, article_id: str) -> str | None:
         """The id of another stored article with this normalized body (the
         first stored, if several)."""
-        view = self._view_for(article_id, fingerprint, [])
+        view = self._view_for(article_id, fingerprint)
         found = [
             (row.order, doc_id)
             for doc_id in view.by_hash.get(fingerprint.body_hash, ())
@@ -259,13 +264,13 @@ class DuplicateStore:
         """Store the article's fingerprint (replacing an earlier version's) and
         put it in the cluster of its most similar earlier article (at or above
         the threshold), if any."""
-        keys = self._keys(fingerprint.signature)
-        view = self._view_for(article_id, fingerprint, keys)
+        keys = fingerprint.keys
+        view = self._view_for(article_id, fingerprint)
         previous = view.row(article_id)
         if previous is not None:
             view.drop(article_id, self._keys(previous.signature))
             self._writes.append(("drop", (article_id,)))
-        candidates = {doc_id for key in keys for doc_id in view.bands[key]}
+        candidates = {doc_id for key in keys for doc_id in view.bands.get(key, ())}
         candidates.discard(article_id)
         best: tuple[float, str] | None = None
         for other_id in candidates:

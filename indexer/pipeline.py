@@ -3,7 +3,9 @@
 Preparing (field mapping, fingerprint, the backend's analysis) runs in worker
 processes ahead of the rest (``indexer.prepare``, ``indexer.workers``); this
 module does the serial part, in input order: unchanged checks, duplicate
-decisions, index writes and commits.
+decisions, index writes and commits. An index commit runs in a thread
+while the next batch is decided; the batch being committed stays in memory
+until then, so decisions see it as if it were already in the index.
 
 Crash safety comes from three facts: the backend upserts by id (so re-adding
 a committed article replaces it instead of duplicating it), a batch is
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,6 +114,9 @@ class IndexRun:
     progress: Callable[[RunSummary], None] | None = None
     embedder: Embedder | None = None  # None: a BM25-only index
     workers: int = field(default_factory=default_workers)  # processes that prepare records; 1: in this one
+    _committer: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _commit: Future[None] | None = field(default=None, init=False, repr=False)
+    _committing: dict[str, Prepared] = field(default_factory=dict, init=False, repr=False)  # the batch in _commit
 
     def records(self, paths: Iterable[Path], summary: RunSummary) -> Iterator[RawRecord | Reject]:
         for path in paths:
@@ -142,7 +148,10 @@ class IndexRun:
         batch: dict[str, Prepared] = {}
         shown = time.monotonic()
         try:
-            with closing(map_chunks(preparer.chunk, self.records(paths, summary), self.workers)) as chunks:
+            with (
+                ThreadPoolExecutor(1, thread_name_prefix="commit") as self._committer,
+                closing(map_chunks(preparer.chunk, self.records(paths, summary), self.workers)) as chunks,
+            ):
                 for chunk in chunks:
                     items = self._settle(chunk, preparer)
                     for item in items:
@@ -154,7 +163,7 @@ class IndexRun:
                             shown = time.monotonic()
                         article = item.article
                         summary.seen_ids.add(article.id)
-                        if article.id not in batch and article.id in known and self.backend.unchanged(article):
+                        if article.id not in batch and article.id in known and self._unchanged(article):
                             summary.unchanged += 1
                             continue
                         if item.partial:  # an id seen twice in this batch
@@ -169,13 +178,15 @@ class IndexRun:
                         if len(batch) >= self.batch_size:
                             self._flush(list(batch.values()), summary)
                             batch = {}
-            self._flush(list(batch.values()), summary)
+                self._flush(list(batch.values()), summary)
+                self._wait_for_commit()
             summary.meter.done = summary.meter.total
             if prune:
                 gone = known - summary.seen_ids
                 self.delete(gone)
                 summary.deleted = len(gone)
         finally:
+            self._wait_for_commit()
             self.rejects.close()
         summary.seconds = time.perf_counter() - started
         return summary
@@ -185,7 +196,7 @@ class IndexRun:
         changed, then read what the chunk's duplicate decisions need."""
         items = [
             preparer.finish(item.article)
-            if isinstance(item, Prepared) and item.partial and not self.backend.unchanged(item.article)
+            if isinstance(item, Prepared) and item.partial and not self._unchanged(item.article)
             else item
             for item in chunk
         ]
@@ -195,9 +206,17 @@ class IndexRun:
             )
         return items
 
+    def _unchanged(self, article: Article) -> bool:
+        committing = self._committing.get(article.id)
+        if committing is not None:
+            return committing.article.content_hash == article.content_hash
+        return self.backend.unchanged(article)
+
     def _get(self, article_id: str, batch: dict[str, Prepared]) -> Prepared | None:
         if article_id in batch:
             return batch[article_id]
+        if article_id in self._committing:
+            return self._committing[article_id]
         found = self.backend.fetch([article_id])
         return Prepared(found[0]) if found else None
 
@@ -259,15 +278,27 @@ class IndexRun:
         self.backend.commit()
 
     def _flush(self, batch: list[Prepared], summary: RunSummary) -> None:
+        """Write the batch, and start committing it (after the previous commit
+        and the duplicate store's, so a crash loses at most this batch)."""
+        self._wait_for_commit()
         if self.duplicates is not None:
             self.duplicates.commit()
         if batch:
             articles = [item.article for item in batch]
             passages = self.backend.meta.passages or PassageConfig()
             vectors = embed_articles(self.embedder, articles, passages) if self.embedder else None
-            refused = self.backend.upsert(articles, vectors, [item.fields for item in batch])
-            for failure in refused or []:  # a server refused these articles
+            failures = self.backend.upsert(articles, vectors, [item.fields for item in batch]) or []
+            for failure in failures:  # a server refused these articles
                 self._reject(Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary)
-            self.backend.commit()
+            refused = {failure.id for failure in failures}
+            self._committing = {item.article.id: item for item in batch if item.article.id not in refused}
+            assert self._committer is not None, "flushed outside run"
+            self._commit = self._committer.submit(self.backend.commit)
         if self.progress:
             self.progress(summary)
+
+    def _wait_for_commit(self) -> None:
+        if self._commit is not None:
+            commit, self._commit = self._commit, None
+            commit.result()
+        self._committing = {}
