@@ -8,9 +8,9 @@ everything indexed before.
 
 Look-ups are made for many articles at once: ``prefetch`` reads every row a
 chunk of fingerprints can match in a few queries, the decisions are then
-taken in memory, in article order, and the writes they imply are replayed in
-the same order when the next chunk is prefetched or the store commits. The
-file ends exactly as one article at a time would leave it.
+taken in memory, in article order, and the writes they imply are made in
+bulk when the store commits (once per batch). The file ends exactly as one
+article at a time would leave it, rowids included.
 
 Crash safety: the pipeline commits this file *before* the index. A run killed
 between the two leaves entries for articles the index lacks; the next run
@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -122,12 +121,16 @@ class Fingerprinter:
 @dataclass
 class _Row:
     """A ``docs`` row as the decisions see it; ``order`` sorts rows by
-    insertion (stored rows by rowid, then rows added since the prefetch)."""
+    insertion (stored rows by rowid, then rows added since)."""
 
     order: tuple[int, int]
     body_hash: str
     cluster: str
     signature: np.ndarray
+
+    @property
+    def stored(self) -> bool:
+        return self.order[0] == 0
 
 
 def _in_chunks(values: Sequence, size: int = MAX_PARAMETERS) -> Iterator[Sequence]:
@@ -136,33 +139,48 @@ def _in_chunks(values: Sequence, size: int = MAX_PARAMETERS) -> Iterator[Sequenc
 
 
 class _View:
-    """The rows a chunk of fingerprints can match, kept up to date with the
-    decisions taken since they were read."""
+    """The rows the fingerprints prefetched so far can match, as the file
+    holds them plus the decisions not yet written. The file does not change
+    while a view lives (writes wait for ``DuplicateStore._write``), so rows
+    read later join the view consistently; what a decision changed wins."""
 
-    def __init__(self, db: sqlite3.Connection, ids: set[str], hashes: set[str], keys: set[int]) -> None:
-        self.ids, self.hashes, self.keys = ids, hashes, keys
-        self.rows: dict[str, _Row | None] = dict.fromkeys(ids)  # None: no row
-        self.by_hash: dict[str, set[str]] = {}
+    _COLUMNS = "SELECT rowid, id, body_hash, cluster, signature FROM docs WHERE"
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.hashes: set[str] = set()
+        self.keys: set[int] = set()
+        self.rows: dict[str, _Row | None] = {}  # None: no row
+        self.by_hash: dict[str, set[str]] = {}  # may hold ids whose row changed since: check the row
         self.bands: dict[int, set[str]] = {}  # keys without rows left out
+        self.dropped: set[tuple[int, str]] = set()  # band rows deleted by a decision
         self._added = 0
-        columns = "SELECT rowid, id, body_hash, cluster, signature FROM docs WHERE"
-        self._load(db, f"{columns} id IN", sorted(ids))
-        self._load(db, f"{columns} body_hash IN", sorted(hashes))
+
+    def load(self, db: sqlite3.Connection, ids: set[str], hashes: set[str], keys: set[int]) -> None:
+        ids, hashes, keys = ids - self.ids, hashes - self.hashes, keys - self.keys
+        self.ids |= ids
+        self.hashes |= hashes
+        self.keys |= keys
+        self._load_rows(db, "id", sorted(ids))
+        self._load_rows(db, "body_hash", sorted(hashes))
+        banded = set()
         for part in _in_chunks(sorted(keys)):
             query = f"SELECT key, id FROM bands WHERE key IN ({','.join('?' * len(part))})"
             for key, doc_id in db.execute(query, part):
-                self.bands.setdefault(key, set()).add(doc_id)
-        banded = {doc_id for members in self.bands.values() for doc_id in members}
-        missing = sorted(banded - self.rows.keys())
-        self.rows.update(dict.fromkeys(missing))
-        self._load(db, f"{columns} id IN", missing)
+                if (key, doc_id) not in self.dropped:
+                    self.bands.setdefault(key, set()).add(doc_id)
+                    banded.add(doc_id)
+        self._load_rows(db, "id", sorted(banded - self.rows.keys()))
+        for doc_id in ids | banded:
+            self.rows.setdefault(doc_id, None)
 
-    def _load(self, db: sqlite3.Connection, where: str, values: list) -> None:
+    def _load_rows(self, db: sqlite3.Connection, column: str, values: list) -> None:
         for part in _in_chunks(values):
-            for rowid, doc_id, body_hash, cluster, blob in db.execute(f"{where} ({','.join('?' * len(part))})", part):
-                self.rows[doc_id] = _Row((0, rowid), body_hash, cluster, np.frombuffer(blob, dtype=np.uint32))
-                if body_hash in self.hashes:
-                    self.by_hash.setdefault(body_hash, set()).add(doc_id)
+            query = f"{self._COLUMNS} {column} IN ({','.join('?' * len(part))})"
+            for rowid, doc_id, body_hash, cluster, blob in db.execute(query, part):
+                if doc_id not in self.rows:
+                    self.rows[doc_id] = _Row((0, rowid), body_hash, cluster, np.frombuffer(blob, dtype=np.uint32))
+                self.by_hash.setdefault(body_hash, set()).add(doc_id)
 
     def covers(self, article_id: str, fingerprint: Fingerprint) -> bool:
         return article_id in self.ids and fingerprint.body_hash in self.hashes and self.keys.issuperset(fingerprint.keys)
@@ -174,6 +192,7 @@ class _View:
         for key in keys:
             if key in self.bands:
                 self.bands[key].discard(doc_id)
+            self.dropped.add((key, doc_id))
         self.rows[doc_id] = None
 
     def add(self, doc_id: str, row: _Row, keys: list[int]) -> None:
@@ -181,6 +200,7 @@ class _View:
         self.by_hash.setdefault(row.body_hash, set()).add(doc_id)
         for key in keys:
             self.bands.setdefault(key, set()).add(doc_id)
+            self.dropped.discard((key, doc_id))
 
     def next_order(self) -> tuple[int, int]:
         self._added += 1
@@ -229,10 +249,11 @@ class DuplicateStore:
     def prefetch(self, entries: Sequence[tuple[str, Fingerprint]]) -> None:
         """Read, in a few queries, everything ``same_body`` and ``place`` can
         need for these ``(article id, fingerprint)`` pairs."""
-        self._write()
+        if self._view is None:
+            self._view = _View()
         keys = {key for _, fingerprint in entries for key in fingerprint.keys}
         ids = {article_id for article_id, _ in entries}
-        self._view = _View(self.db, ids, {f.body_hash for _, f in entries}, keys)
+        self._view.load(self.db, ids, {f.body_hash for _, f in entries}, keys)
 
     def _view_for(self, article_id: str, fingerprint: Fingerprint) -> _View:
         view = self._view
@@ -287,46 +308,50 @@ class DuplicateStore:
             assert other is not None
             cluster, relabelled = other.cluster, {}
             if not cluster:
-                cluster = other.cluster = other_id
-                self._writes.append(("relabel", (cluster, other_id)))
+                cluster = other.cluster = other_id  # an added row is written with it
+                if other.stored:
+                    self._writes.append(("relabel", (cluster, other_id)))
                 relabelled[other_id] = cluster
             placement = Placement(cluster, score, relabelled)
-        view.add(article_id, _Row(view.next_order(), fingerprint.body_hash, placement.cluster, fingerprint.signature), keys)
-        self._writes.append(("add", (article_id, fingerprint, placement.cluster, keys)))
+        row = _Row(view.next_order(), fingerprint.body_hash, placement.cluster, fingerprint.signature)
+        view.add(article_id, row, keys)
+        self._writes.append(("add", (article_id, row, keys)))
         return placement
 
     # -- writing -----------------------------------------------------------
 
     def _write(self) -> None:
-        """Replay the decided writes in order (runs of one kind in one statement)."""
-        for kind, run in groupby(self._writes, key=lambda write: write[0]):
-            self._WRITERS[kind](self, [parameters for _, parameters in run])
-        self._writes = []
+        """Write the decisions since the last write; the view ends with them.
 
-    def _add_rows(self, added: list[tuple]) -> None:
+        Between two drops (a changed article's old entry, rare), added rows
+        and cluster changes of stored rows commute (a stored row is only
+        re-added after its drop), so each stretch is one statement per kind,
+        the added rows in decision order (their rowids follow it) and their
+        band rows sorted (they fill the table's pages in order). Merges touch
+        their own table."""
+        added: list[tuple] = []
+        relabelled: list[tuple] = []
+        merges: list[tuple] = []
+        for kind, parameters in self._writes:
+            if kind == "drop":
+                self._write_stretch(added, relabelled)
+                added, relabelled = [], []
+                self._drop_fingerprints([parameters[0]])
+            else:
+                {"add": added, "relabel": relabelled, "merge": merges}[kind].append(parameters)
+        self._write_stretch(added, relabelled)
+        self.db.executemany("INSERT OR REPLACE INTO merged VALUES (?, ?)", merges)
+        self._writes = []
+        self._view = None
+
+    def _write_stretch(self, added: list[tuple], relabelled: list[tuple]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)",
-            [(doc_id, f.body_hash, cluster, f.signature.tobytes()) for doc_id, f, cluster, _ in added],
+            [(doc_id, row.body_hash, row.cluster, row.signature.tobytes()) for doc_id, row, _ in added],
         )
-        # Sorted, the band rows go to neighbouring pages of the table.
-        bands = sorted((key, doc_id) for doc_id, _, _, keys in added for key in keys)
+        bands = sorted((key, doc_id) for doc_id, _, keys in added for key in keys)
         self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
-
-    def _relabel(self, changes: list[tuple]) -> None:
-        self.db.executemany("UPDATE docs SET cluster = ? WHERE id = ?", changes)
-
-    def _merge_rows(self, merges: list[tuple]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO merged VALUES (?, ?)", merges)
-
-    def _drop_rows(self, ids: list[tuple]) -> None:
-        self._drop_fingerprints([doc_id for (doc_id,) in ids])
-
-    _WRITERS: dict[str, Callable[[DuplicateStore, list[tuple]], None]] = {
-        "add": _add_rows,
-        "relabel": _relabel,
-        "merge": _merge_rows,
-        "drop": _drop_rows,
-    }
+        self.db.executemany("UPDATE docs SET cluster = ? WHERE id = ?", relabelled)
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -344,7 +369,6 @@ class DuplicateStore:
     def remove(self, ids: list[str] | set[str]) -> None:
         """Forget deleted articles, and the duplicates merged into them."""
         self._write()
-        self._view = None
         self._drop_fingerprints(ids)
         self.db.executemany("DELETE FROM merged WHERE id = ? OR into_id = ?", [(i, i) for i in ids])
 
