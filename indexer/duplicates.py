@@ -183,7 +183,9 @@ class _View:
                 self.by_hash.setdefault(body_hash, set()).add(doc_id)
 
     def covers(self, article_id: str, fingerprint: Fingerprint) -> bool:
-        return article_id in self.ids and fingerprint.body_hash in self.hashes and self.keys.issuperset(fingerprint.keys)
+        return (
+            article_id in self.ids and fingerprint.body_hash in self.hashes and self.keys.issuperset(fingerprint.keys)
+        )
 
     def row(self, doc_id: str) -> _Row | None:
         return self.rows.get(doc_id)

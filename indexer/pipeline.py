@@ -266,7 +266,9 @@ class IndexRun:
         if duplicate.source and duplicate.source != kept.source and duplicate.source not in sources:
             sources.append(duplicate.source)
         if urls != kept.urls or sources != kept.duplicate_sources:
-            batch[kept.id] = replace(original, article=kept.model_copy(update={"urls": urls, "duplicate_sources": sources}))
+            batch[kept.id] = replace(
+                original, article=kept.model_copy(update={"urls": urls, "duplicate_sources": sources})
+            )
         self.duplicates.record_merge(duplicate.id, kept.id)
 
     def delete(self, ids: set[str] | list[str]) -> None:
@@ -289,7 +291,9 @@ class IndexRun:
             vectors = embed_articles(self.embedder, articles, passages) if self.embedder else None
             failures = self.backend.upsert(articles, vectors, [item.fields for item in batch]) or []
             for failure in failures:  # a server refused these articles
-                self._reject(Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary)
+                self._reject(
+                    Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary
+                )
             refused = {failure.id for failure in failures}
             self._committing = {item.article.id: item for item in batch if item.article.id not in refused}
             assert self._committer is not None, "flushed outside run"

@@ -10,7 +10,8 @@ caches from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import orjson
@@ -41,7 +42,7 @@ class Preparer:
     backend: Callable[[Article], object] | None = None
     # Ids the index holds when the run starts: such an article is most often
     # unchanged, and the pipeline finishes it only if it is not.
-    indexed: Set[str] = frozenset()
+    indexed: AbstractSet[str] = frozenset()
 
     def __call__(self, item: RawRecord | Reject) -> Prepared | Reject:
         """The prepared article, or why the record cannot be one (a reader's

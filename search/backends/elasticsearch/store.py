@@ -230,7 +230,6 @@ class ElasticsearchBackend:
 
     def preparer(self) -> None:
         """Nothing to prepare: the cluster analyses."""
-        return None
 
     def upsert(
         self,
