@@ -2,7 +2,7 @@
 (read, analyse, index, commit) in a fresh process. Prints articles/s, index
 size and peak memory (the command and its worker processes).
 
-    python bench/bench_index.py [--keep DIR]
+    python -m bench.bench_index [--keep DIR] [--no-dedup]
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from bench.common import body_only_file, machine
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", type=Path, help="build the index here and keep it")
+    parser.add_argument("--no-dedup", action="store_true", help="index without duplicate detection")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="arshif-bench-"))
     corpus = body_only_file(work)
     index = args.keep or work / "index"
     shutil.rmtree(index, ignore_errors=True)
     command = [sys.executable, "-m", "cli.main", "index", str(corpus), "--index", str(index), "--quiet", "--no-vectors"]
+    if args.no_dedup:
+        command.append("--no-dedup")
     started = time.perf_counter()
     subprocess.run(command, check=True)
     seconds = time.perf_counter() - started

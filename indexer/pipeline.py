@@ -1,4 +1,11 @@
-"""One indexing run: read -> map -> skip unchanged -> dedup -> upsert in batches -> commit.
+"""One indexing run: read -> prepare -> skip unchanged -> dedup -> upsert in batches -> commit.
+
+Preparing (field mapping, fingerprint, the backend's analysis) runs in worker
+processes ahead of the rest (``indexer.prepare``, ``indexer.workers``); this
+module does the serial part, in input order: unchanged checks, duplicate
+decisions, index writes and commits. An index commit runs in a thread
+while the next batch is decided; the batch being committed stays in memory
+until then, so decisions see it as if it were already in the index.
 
 Crash safety comes from three facts: the backend upserts by id (so re-adding
 a committed article replaces it instead of duplicating it), a batch is
@@ -10,17 +17,21 @@ flight, which the next run of the same command adds again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import orjson
 
 from indexer.duplicates import DuplicateStore
-from indexer.fields import MAX_BODY_CHARS, RecordError, to_article
+from indexer.fields import MAX_BODY_CHARS
+from indexer.prepare import Prepared, Preparer
 from indexer.readers import read
-from indexer.records import Location, Reject
+from indexer.records import Location, RawRecord, Reject
 from indexer.sources import Meter, total_bytes
+from indexer.workers import default_workers, map_chunks
 from search.backend import Backend
 from search.embed import Embedder, embed_articles
 from search.models import Article
@@ -102,19 +113,26 @@ class IndexRun:
     duplicates: DuplicateStore | None = None
     progress: Callable[[RunSummary], None] | None = None
     embedder: Embedder | None = None  # None: a BM25-only index
+    workers: int = field(default_factory=default_workers)  # processes that prepare records; 1: in this one
+    _committer: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _commit: Future[None] | None = field(default=None, init=False, repr=False)
+    _committing: dict[str, Prepared] = field(default_factory=dict, init=False, repr=False)  # the batch in _commit
 
-    def articles(self, paths: Iterable[Path], summary: RunSummary) -> Iterable[Article]:
+    def records(self, paths: Iterable[Path], summary: RunSummary) -> Iterator[RawRecord | Reject]:
         for path in paths:
             for item in read(path, self.format, summary.meter):
-                if isinstance(item, Reject):
-                    self._reject(item, summary)
-                    continue
-                summary.read += 1
-                try:
-                    yield to_article(item, self.field_overrides, self.max_body_chars)
-                except RecordError as error:
-                    excerpt = orjson.dumps(item.fields, default=str).decode()
-                    self._reject(Reject(item.location, str(error), excerpt), summary)
+                if isinstance(item, RawRecord):
+                    summary.read += 1
+                yield item
+
+    def preparer(self, indexed: frozenset[str]) -> Preparer:
+        return Preparer(
+            self.field_overrides,
+            self.max_body_chars,
+            self.duplicates.fingerprinter if self.duplicates is not None else None,
+            self.backend.preparer(),
+            indexed,
+        )
 
     def _reject(self, reject: Reject, summary: RunSummary) -> None:
         summary.rejected += 1
@@ -126,64 +144,104 @@ class IndexRun:
         summary.meter.total = total_bytes(paths)
         started = time.perf_counter()
         known = self.backend.ids()
-        batch: dict[str, Article] = {}
+        preparer = self.preparer(frozenset(known))
+        batch: dict[str, Prepared] = {}
         shown = time.monotonic()
         try:
-            for article in self.articles(paths, summary):
-                if self.progress and time.monotonic() - shown > PROGRESS_SECONDS:
-                    self.progress(summary)
-                    shown = time.monotonic()
-                summary.seen_ids.add(article.id)
-                if article.id not in batch and article.id in known and self.backend.unchanged(article):
-                    summary.unchanged += 1
-                    continue
-                stored = self._add(article, known, batch, summary)
-                if stored:
-                    if article.id in known:
-                        summary.updated += 1
-                    else:
-                        summary.indexed += 1
-                        known.add(article.id)
-                if len(batch) >= self.batch_size:
-                    self._flush(list(batch.values()), summary)
-                    batch = {}
-            self._flush(list(batch.values()), summary)
+            with (
+                ThreadPoolExecutor(1, thread_name_prefix="commit") as self._committer,
+                closing(map_chunks(preparer.chunk, self.records(paths, summary), self.workers)) as chunks,
+            ):
+                for chunk in chunks:
+                    items = self._settle(chunk, preparer)
+                    for item in items:
+                        if isinstance(item, Reject):
+                            self._reject(item, summary)
+                            continue
+                        if self.progress and time.monotonic() - shown > PROGRESS_SECONDS:
+                            self.progress(summary)
+                            shown = time.monotonic()
+                        article = item.article
+                        summary.seen_ids.add(article.id)
+                        if article.id not in batch and article.id in known and self._unchanged(article):
+                            summary.unchanged += 1
+                            continue
+                        if item.partial:  # an id seen twice in this batch
+                            item = preparer.finish(article)
+                        stored = self._add(item, known, batch, summary)
+                        if stored:
+                            if article.id in known:
+                                summary.updated += 1
+                            else:
+                                summary.indexed += 1
+                                known.add(article.id)
+                        if len(batch) >= self.batch_size:
+                            self._flush(list(batch.values()), summary)
+                            batch = {}
+                self._flush(list(batch.values()), summary)
+                self._wait_for_commit()
             summary.meter.done = summary.meter.total
             if prune:
                 gone = known - summary.seen_ids
                 self.delete(gone)
                 summary.deleted = len(gone)
         finally:
+            self._wait_for_commit()
             self.rejects.close()
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _get(self, article_id: str, batch: dict[str, Article]) -> Article | None:
+    def _settle(self, chunk: list[Prepared | Reject], preparer: Preparer) -> list[Prepared | Reject]:
+        """Finish the articles the workers left (already indexed ones) that
+        changed, then read what the chunk's duplicate decisions need."""
+        items = [
+            preparer.finish(item.article)
+            if isinstance(item, Prepared) and item.partial and not self._unchanged(item.article)
+            else item
+            for item in chunk
+        ]
+        if self.duplicates is not None:
+            self.duplicates.prefetch(
+                [(i.article.id, i.fingerprint) for i in items if isinstance(i, Prepared) and i.fingerprint is not None]
+            )
+        return items
+
+    def _unchanged(self, article: Article) -> bool:
+        committing = self._committing.get(article.id)
+        if committing is not None:
+            return committing.article.content_hash == article.content_hash
+        return self.backend.unchanged(article)
+
+    def _get(self, article_id: str, batch: dict[str, Prepared]) -> Prepared | None:
         if article_id in batch:
             return batch[article_id]
+        if article_id in self._committing:
+            return self._committing[article_id]
         found = self.backend.fetch([article_id])
-        return found[0] if found else None
+        return Prepared(found[0]) if found else None
 
-    def _add(self, article: Article, known: set[str], batch: dict[str, Article], summary: RunSummary) -> bool:
-        """Put ``article`` in the batch, or merge it into the article whose body
+    def _add(self, item: Prepared, known: set[str], batch: dict[str, Prepared], summary: RunSummary) -> bool:
+        """Put the article in the batch, or merge it into the article whose body
         it repeats. Returns whether it is stored under its own id."""
+        article = item.article
         if article.id in known:  # an update keeps the duplicates merged into it
             previous = self._get(article.id, batch)
             if previous is not None:
                 article = article.model_copy(
-                    update={"urls": previous.urls, "duplicate_sources": previous.duplicate_sources}
+                    update={"urls": previous.article.urls, "duplicate_sources": previous.article.duplicate_sources}
                 )
         if self.duplicates is None:
-            batch[article.id] = article
+            batch[article.id] = replace(item, article=article)
             return True
-        fingerprint = self.duplicates.fingerprint(article.body, article.title)
+        fingerprint = item.fingerprint
+        assert fingerprint is not None, "prepared without the duplicate store's fingerprinter"
         if article.id not in known:
             original_id = self.duplicates.same_body(fingerprint, article.id)
             original = self._get(original_id, batch) if original_id else None
             if original is not None:
                 self._merge(article, original, batch)
                 summary.duplicates += 1
-                summary.seen_ids.add(original.id)
+                summary.seen_ids.add(original.article.id)
                 return False
         placement = self.duplicates.place(article.id, fingerprint)
         if placement.cluster:
@@ -193,22 +251,25 @@ class IndexRun:
             for other_id, cluster in placement.relabelled.items():
                 other = self._get(other_id, batch)
                 if other is not None:
-                    batch[other_id] = other.model_copy(update={"cluster": cluster})
-        batch[article.id] = article
+                    batch[other_id] = replace(other, article=other.article.model_copy(update={"cluster": cluster}))
+        batch[article.id] = replace(item, article=article)
         return True
 
-    def _merge(self, duplicate: Article, original: Article, batch: dict[str, Article]) -> None:
+    def _merge(self, duplicate: Article, original: Prepared, batch: dict[str, Prepared]) -> None:
         """Keep one copy of a repeated body, with every URL and source it came from."""
         assert self.duplicates is not None
-        urls = list(original.urls)
-        if duplicate.url and duplicate.url != original.url and duplicate.url not in urls:
+        kept = original.article
+        urls = list(kept.urls)
+        if duplicate.url and duplicate.url != kept.url and duplicate.url not in urls:
             urls.append(duplicate.url)
-        sources = list(original.duplicate_sources)
-        if duplicate.source and duplicate.source != original.source and duplicate.source not in sources:
+        sources = list(kept.duplicate_sources)
+        if duplicate.source and duplicate.source != kept.source and duplicate.source not in sources:
             sources.append(duplicate.source)
-        if urls != original.urls or sources != original.duplicate_sources:
-            batch[original.id] = original.model_copy(update={"urls": urls, "duplicate_sources": sources})
-        self.duplicates.record_merge(duplicate.id, original.id)
+        if urls != kept.urls or sources != kept.duplicate_sources:
+            batch[kept.id] = replace(
+                original, article=kept.model_copy(update={"urls": urls, "duplicate_sources": sources})
+            )
+        self.duplicates.record_merge(duplicate.id, kept.id)
 
     def delete(self, ids: set[str] | list[str]) -> None:
         """Remove articles from the index and from the duplicate store."""
@@ -218,13 +279,30 @@ class IndexRun:
         self.backend.delete(ids)
         self.backend.commit()
 
-    def _flush(self, batch: list[Article], summary: RunSummary) -> None:
+    def _flush(self, batch: list[Prepared], summary: RunSummary) -> None:
+        """Write the batch, and start committing it (after the previous commit
+        and the duplicate store's, so a crash loses at most this batch)."""
+        self._wait_for_commit()
         if self.duplicates is not None:
             self.duplicates.commit()
         if batch:
-            vectors = embed_articles(self.embedder, batch, self.backend.meta.passages or PassageConfig()) if self.embedder else None
-            for failure in self.backend.upsert(batch, vectors) or []:  # a server refused these articles
-                self._reject(Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary)
-            self.backend.commit()
+            articles = [item.article for item in batch]
+            passages = self.backend.meta.passages or PassageConfig()
+            vectors = embed_articles(self.embedder, articles, passages) if self.embedder else None
+            failures = self.backend.upsert(articles, vectors, [item.fields for item in batch]) or []
+            for failure in failures:  # a server refused these articles
+                self._reject(
+                    Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary
+                )
+            refused = {failure.id for failure in failures}
+            self._committing = {item.article.id: item for item in batch if item.article.id not in refused}
+            assert self._committer is not None, "flushed outside run"
+            self._commit = self._committer.submit(self.backend.commit)
         if self.progress:
             self.progress(summary)
+
+    def _wait_for_commit(self) -> None:
+        if self._commit is not None:
+            commit, self._commit = self._commit, None
+            commit.result()
+        self._committing = {}

@@ -9,7 +9,7 @@ request. No engine's types cross this boundary.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -49,12 +49,22 @@ class Backend(Protocol):
     name: str
     meta: IndexMeta
 
+    def preparer(self) -> Callable[[Article], object] | None:
+        """A picklable function of one article doing the per-article CPU work
+        of ``upsert`` (the indexer runs it in its worker processes), or
+        ``None`` when there is none worth moving (a server analyses)."""
+
     def upsert(
-        self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None
+        self,
+        articles: Sequence[Article],
+        vectors: Sequence[np.ndarray | None] | None = None,
+        prepared: Sequence[object] | None = None,
     ) -> list[Failure] | None:
         """Add or replace articles (by id). ``vectors``: one passage matrix per
-        article, or ``None`` for a BM25-only index. Returns the articles the
-        engine refused, if it can refuse some and keep the others."""
+        article, or ``None`` for a BM25-only index. ``prepared``: the
+        ``preparer``'s result per article (``None`` where it was not run).
+        Returns the articles the engine refused, if it can refuse some and
+        keep the others."""
 
     def commit(self) -> None:
         """Make everything upserted or deleted so far durable and searchable."""

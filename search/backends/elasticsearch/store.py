@@ -228,7 +228,15 @@ class ElasticsearchBackend:
                 source["passages"] = [{"vector": row.tolist()} for row in rows]
             yield {"_op_type": "index", "_index": self.alias, "_id": article.id, "_source": source}
 
-    def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> list[Failure]:
+    def preparer(self) -> None:
+        """Nothing to prepare: the cluster analyses."""
+
+    def upsert(
+        self,
+        articles: Sequence[Article],
+        vectors: Sequence[np.ndarray | None] | None = None,
+        prepared: Sequence[object] | None = None,
+    ) -> list[Failure]:
         """Bulk-index in chunks; 429s are retried with capped exponential
         backoff; documents the cluster refuses are returned, not raised."""
         if vectors is not None and self.meta.dimension is None and any(v is not None for v in vectors):

@@ -24,10 +24,10 @@ import tantivy
 
 from search.analysis import Analyzer
 from search.backend import BackendError, Ranked
-from search.backends.embedded.analysis_pool import AnalysisPool
 from search.backends.embedded.compile import Compiler
 from search.backends.embedded.vectors import VectorStore
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS, TOKENIZER, build_schema, whitespace_analyzer
+from search.backends.embedded.terms import Analysed, FieldAnalysis, analyse
 from search.index_meta import IndexMeta
 from search.models import Article, Facets, FacetValue, Filters, IndexStats
 from search.query import Query
@@ -113,7 +113,6 @@ class EmbeddedBackend:
         self.index.register_tokenizer(TOKENIZER, whitespace_analyzer())
         self.analyzer = Analyzer(self.meta.analysis)
         self.compiler = Compiler(self.schema, self.analyzer)
-        self.pool = AnalysisPool(self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
         self._view: _View | None = None
         self.vectors = (
@@ -135,12 +134,24 @@ class EmbeddedBackend:
                 ) from error
         return self._writer
 
-    def upsert(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None = None) -> None:
+    def preparer(self) -> FieldAnalysis:
+        """Analysis, the per-article CPU work of ``upsert``: the indexer runs
+        it in its worker processes and passes the result back as ``prepared``."""
+        return FieldAnalysis(self.meta.analysis)
+
+    def upsert(
+        self,
+        articles: Sequence[Article],
+        vectors: Sequence[np.ndarray | None] | None = None,
+        prepared: Sequence[Analysed | None] | None = None,
+    ) -> None:
         self._upsert_vectors(articles, vectors)
         writer = self.writer
         now = datetime.now(UTC)
-        analysed = self.pool.analyse([(a.title, a.body) for a in articles])
-        for article, (title_terms, title_exact, body_terms, body_exact) in zip(articles, analysed):
+        for article, analysed in zip(articles, prepared or [None] * len(articles)):
+            title_terms, title_exact, body_terms, body_exact = analysed or analyse(
+                self.analyzer, article.title, article.body
+            )
             fields: dict[str, object] = {
                 "id": article.id,
                 "hash": article.content_hash,
@@ -192,7 +203,6 @@ class EmbeddedBackend:
             self.refresh()
 
     def close(self) -> None:
-        self.pool.close()
         self.commit()
         if self._writer is not None:
             self._writer.wait_merging_threads()

@@ -1,0 +1,41 @@
+"""The terms an article's text fields get: our analyzer's output, which the
+index only splits on white space (``schema``).
+
+Analysis is pure Python and most of an indexing run's CPU time, so the
+indexer computes it in its worker processes (``Backend.preparer``) and hands
+the result to ``upsert``. ``FieldAnalysis`` is pickled as its configuration;
+each process builds its own ``Analyzer`` (and word cache) from it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from search.analysis import AnalysisConfig, Analyzer
+from search.models import Article
+
+# (title terms, title exact, body terms, body exact), each space-joined
+Analysed = tuple[str, str, str, str]
+
+
+def analyse(analyzer: Analyzer, title: str, body: str) -> Analysed:
+    title_terms, title_exact = analyzer.joined(title)
+    body_terms, body_exact = analyzer.joined(body)
+    return title_terms, title_exact, body_terms, body_exact
+
+
+class FieldAnalysis:
+    """``article -> Analysed`` for one analysis configuration."""
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self.config = config
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        return Analyzer(self.config)
+
+    def __reduce__(self) -> tuple[type, tuple[AnalysisConfig]]:
+        return FieldAnalysis, (self.config,)
+
+    def __call__(self, article: Article) -> Analysed:
+        return analyse(self.analyzer, article.title, article.body)
