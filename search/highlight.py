@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
 from itertools import accumulate, compress, repeat
-from operator import add
+from operator import add, itemgetter
 
 from search.analysis import Analyzer
 from search.query import Clause, Group, Occur, Phrase, Query, Word
@@ -106,11 +106,11 @@ def _marked_chunks(text: str, analyzer: Analyzer, match: MatchSet) -> _Marked:
     """The chunks that hold a query term or part of a phrase."""
     parts = _CHUNKS.split(text)  # chunk, white space, chunk, ...
     offsets = list(accumulate(map(len, parts), initial=0))
-    chunks = parts[0::2]
-    terms = list(map(analyzer.chunk_terms.__getitem__, chunks))
+    analysed = list(map(analyzer.chunks.__getitem__, parts[0::2]))
+    terms = list(map(itemgetter(0), analysed))
     keys = {i: terms[i] for i in _holding(terms, match.terms)}
     if match.phrases:
-        exact = list(map(analyzer.chunk_exact.__getitem__, chunks))
+        exact = list(map(itemgetter(1), analysed))
         for first in _holding(exact, {phrase[0] for phrase in match.phrases}):
             for covered in _phrase_chunks(exact, first, match.phrases):
                 keys.setdefault(covered, exact[covered])

@@ -13,6 +13,7 @@ pass plus dictionary look-ups per article.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import NamedTuple
 from dataclasses import dataclass, field
 
@@ -61,14 +62,15 @@ def _is_latin(word: str) -> bool:
     return word[0] < "\u0600" and not word[0].isdigit()
 
 
-class _JoinCache(dict[str, str]):
-    """white-space-free chunk -> its terms joined by spaces, computed once."""
+class _ChunkCache(dict[str, tuple[str, str]]):
+    """white-space-free chunk -> ``(terms, exact terms)``, each joined by
+    spaces; computed once, in one pass over the chunk's words."""
 
-    def __init__(self, compute: Callable[[str], str]) -> None:
+    def __init__(self, compute: Callable[[str], tuple[str, str]]) -> None:
         super().__init__()
         self._compute = compute
 
-    def __missing__(self, raw: str) -> str:
+    def __missing__(self, raw: str) -> tuple[str, str]:
         if len(self) > _CACHE_LIMIT:
             self.clear()
         value = self[raw] = self._compute(raw)
@@ -81,9 +83,7 @@ class Analyzer:
     _cache: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        # white-space-free chunk -> its terms / exact terms, space-joined
-        self.chunk_terms = _JoinCache(lambda chunk: " ".join(self.terms(chunk)))
-        self.chunk_exact = _JoinCache(lambda chunk: " ".join(self.exact_terms(chunk)))
+        self.chunks = _ChunkCache(self._chunk)
         self._arabic_stem = ARABIC_STEMMERS[self.config.stemmer]
         stops = stopwords.ARABIC + stopwords.ENGLISH if self.config.stopwords else []
         self._stops = frozenset(normalize(w, self.config.hamza_seats) for w in stops)
@@ -107,6 +107,10 @@ class Analyzer:
             )
             self._cache[raw] = cached
         return cached
+
+    def _chunk(self, chunk: str) -> tuple[str, str]:
+        pairs = self.word_pairs(chunk)
+        return " ".join([term for _, term in pairs if term]), " ".join([exact for exact, _ in pairs])
 
     def word_pairs(self, text: str) -> list[tuple[str, str | None]]:
         """``(exact, term)`` for every word of ``text``: for query building."""
@@ -141,7 +145,5 @@ class Analyzer:
         in C) and each chunk's analysis is cached: about three times faster
         than a regex pass plus per-word look-ups.
         """
-        raws = text.split()
-        return " ".join(map(self.chunk_terms.__getitem__, raws)), " ".join(
-            map(self.chunk_exact.__getitem__, raws)
-        )
+        pairs = list(map(self.chunks.__getitem__, text.split()))
+        return " ".join(map(itemgetter(0), pairs)), " ".join(map(itemgetter(1), pairs))
