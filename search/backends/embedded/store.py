@@ -54,7 +54,7 @@ class _View:
     (a document address means nothing to another searcher)."""
 
     searcher: tantivy.Searcher
-    stamp: tuple[int, int] | None  # the commit it shows (see EmbeddedBackend._stamp)
+    stamp: tuple[int, int, int] | None  # the commit it shows (see EmbeddedBackend._stamp)
     checked: float
     ids: dict[tuple[int, int], str] = field(default_factory=dict)  # address -> article id
     # Articles loaded through it: the page's fetch after ranking needs no second look-up.
@@ -235,14 +235,14 @@ class EmbeddedBackend:
     def searcher(self) -> tantivy.Searcher:
         return self.view.searcher
 
-    def _stamp(self) -> tuple[int, int] | None:
-        """tantivy rewrites meta.json (atomically) whenever a commit or a
-        merge changes the index."""
+    def _stamp(self) -> tuple[int, int, int] | None:
+        """tantivy rewrites meta.json (a new file, renamed into place) whenever
+        a commit or a merge changes the index."""
         try:
             status = (self.path / "tantivy" / "meta.json").stat()
         except OSError:
             return None
-        return status.st_mtime_ns, status.st_size
+        return status.st_ino, status.st_mtime_ns, status.st_size
 
     def refresh(self) -> None:
         """See what was committed since this object last looked (here or by
