@@ -109,7 +109,8 @@ class Analyzer:
         return cached
 
     def _chunk(self, chunk: str) -> tuple[str, str]:
-        pairs = self.word_pairs(chunk)
+        # A chunk of letters and digits only is one word (most are): no regex.
+        pairs = self.word(chunk) if chunk.isalnum() else self.word_pairs(chunk)
         return " ".join([term for _, term in pairs if term]), " ".join([exact for exact, _ in pairs])
 
     def word_pairs(self, text: str) -> list[tuple[str, str | None]]:

@@ -23,6 +23,8 @@ _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 def _strip_prefix(word: str, prefixes: tuple[str, ...]) -> str:
     """Remove the first matching prefix that leaves two letters (three for و)."""
+    if not word.startswith(prefixes):  # most words: one call instead of a loop
+        return word
     for prefix in prefixes:
         minimum = 4 if len(prefix) == 1 else len(prefix) + 2
         if len(word) >= minimum and word.startswith(prefix):
@@ -32,6 +34,8 @@ def _strip_prefix(word: str, prefixes: tuple[str, ...]) -> str:
 
 def _strip_suffixes(word: str) -> str:
     """Remove each suffix once, in order, while two letters remain."""
+    if not word.endswith(_SUFFIXES):
+        return word
     for suffix in _SUFFIXES:
         if len(word) >= len(suffix) + 2 and word.endswith(suffix):
             word = word[: -len(suffix)]
