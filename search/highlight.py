@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from typing import NamedTuple
 from itertools import accumulate, compress, repeat
@@ -60,6 +61,14 @@ class MatchSet:
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.phrases)
+
+    @cached_property
+    def phrase_words(self) -> frozenset[str]:
+        return frozenset(word for phrase in self.phrases for word in phrase)
+
+    @cached_property
+    def phrase_starts(self) -> frozenset[str]:
+        return frozenset(phrase[0] for phrase in self.phrases)
 
 
 class _Marked(NamedTuple):
@@ -111,20 +120,23 @@ def _marked_chunks(text: str, analyzer: Analyzer, match: MatchSet) -> _Marked:
     keys = {i: terms[i] for i in _holding(terms, match.terms)}
     if match.phrases:
         exact = list(map(itemgetter(1), analysed))
-        for first in _holding(exact, {phrase[0] for phrase in match.phrases}):
+        for first in _holding(exact, match.phrase_starts):
             for covered in _phrase_chunks(exact, first, match.phrases):
                 keys.setdefault(covered, exact[covered])
     marked = sorted(keys)
     return _Marked([offsets[2 * i] for i in marked], [offsets[2 * i + 1] for i in marked], [keys[i] for i in marked])
 
 
-def _word_marks(text: str, start: int, end: int, analyzer: Analyzer, match: MatchSet) -> list[tuple[int, int]]:
-    """Spans of the words to mark inside one marked chunk."""
-    phrase_words = {word for phrase in match.phrases for word in phrase}
-    spans = []
-    for token in analyzer.tokens(text, start, end):
-        if (token.term in match.terms or token.exact in phrase_words) and (not spans or token.start >= spans[-1][1]):
-            spans.append((token.start, token.end))  # a ligature's words share one span
+def _word_marks(
+    text: str, starts: list[int], ends: list[int], analyzer: Analyzer, match: MatchSet
+) -> list[tuple[int, int]]:
+    """Spans of the words to mark inside the given marked chunks."""
+    spans: list[tuple[int, int]] = []
+    for start, end in zip(starts, ends):
+        for token in analyzer.tokens(text, start, end):
+            wanted = token.term in match.terms or token.exact in match.phrase_words
+            if wanted and (not spans or token.start >= spans[-1][1]):  # a ligature's words share one span
+                spans.append((token.start, token.end))
     return spans
 
 
@@ -184,20 +196,15 @@ def snippets(text: str, analyzer: Analyzer, match: MatchSet, count: int = 3) -> 
     in text order, "…" where text was cut; the article's lead when nothing
     matches."""
     chunks = _marked_chunks(text, analyzer, match) if match else _Marked([], [], [])
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for first, last in _best_windows(chunks, count):
+        begin, stop = _widen(text, chunks.starts[first], chunks.ends[last], windows[-1][1] if windows else 0)
+        inside = slice(first, last + 1)
+        windows.append((begin, stop, _word_marks(text, chunks.starts[inside], chunks.ends[inside], analyzer, match)))
+    if not windows:  # nothing matches: the lead
+        windows.append((*_widen(text, 0, 0, 0), []))
     out: list[str] = []
-    floor = 0
-    for first, last in _best_windows(chunks, count) if chunks.starts else [(-1, -1)]:
-        if first < 0:
-            begin, stop = _widen(text, 0, 0, 0)
-            marks = []
-        else:
-            begin, stop = _widen(text, chunks.starts[first], chunks.ends[last], floor)
-            marks = [
-                span
-                for i in range(first, last + 1)
-                for span in _word_marks(text, chunks.starts[i], chunks.ends[i], analyzer, match)
-            ]
-        floor = stop
+    for begin, stop, marks in windows:
         if begin < stop:
             before = ELLIPSIS if text[:begin].strip() else ""
             after = ELLIPSIS if text[stop:].strip() else ""
@@ -210,9 +217,4 @@ def highlight_all(text: str, analyzer: Analyzer, match: MatchSet) -> str:
     if not match:
         return escape(text)
     chunks = _marked_chunks(text, analyzer, match)
-    marks = [
-        span
-        for start, end in zip(chunks.starts, chunks.ends)
-        for span in _word_marks(text, start, end, analyzer, match)
-    ]
-    return _render(text, 0, len(text), marks)
+    return _render(text, 0, len(text), _word_marks(text, chunks.starts, chunks.ends, analyzer, match))

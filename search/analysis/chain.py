@@ -125,9 +125,9 @@ class Analyzer:
         append = out.append
         for match in WORD.finditer(text, start, len(text) if end is None else end):
             raw = match.group()
-            start, end = match.span()
+            begin, stop = match.span()
             for exact, term in cache.get(raw) or word(raw):
-                append(Token(start, end, exact, term))
+                append(Token(begin, stop, exact, term))
         return out
 
     def terms(self, text: str) -> list[str]:
