@@ -38,6 +38,19 @@ def test_rerun_changes_nothing_and_a_changed_article_replaces_the_old(tmp_path):
     assert len(after) == 30 and after["a3"].body == records[3]["body"]
 
 
+def test_an_id_repeated_in_one_run_keeps_its_last_version(tmp_path):
+    """The second copy is judged against the first (now in the batch being
+    committed), not against the index as it was: it reverts the change."""
+    records = _records(3)
+    data = write_jsonl(tmp_path / "in.jsonl", records)
+    run_index(tmp_path / "idx", [data])
+    changed = dict(records[1], body="نص جديد تماما عن موضوع آخر لا صلة له بالسابق")
+    write_jsonl(data, [changed, records[0], records[1]])
+    summary = run_index(tmp_path / "idx", [data], batch_size=1)
+    assert (summary.updated, summary.unchanged) == (2, 1)
+    assert all_articles(tmp_path / "idx")["a1"].body == records[1]["body"]
+
+
 def test_prune_removes_what_left_the_input(tmp_path):
     records = _records(10)
     data = write_jsonl(tmp_path / "in.jsonl", records)
