@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from html import escape
 from typing import NamedTuple
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter
 
 from search.analysis import Analyzer
@@ -27,7 +27,7 @@ from search.query import Clause, Group, Occur, Phrase, Query, Word
 WINDOW_CHARS = 200
 LEAD_CHARS = 60
 ELLIPSIS = "…"
-_CHUNKS = re.compile(r"(\s+)")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,23 @@ def _phrase_chunks(exact: list[str], first: int, phrases: tuple[tuple[str, ...],
     return covered
 
 
+def _chunks(text: str) -> tuple[list[str], list[int]]:
+    """The white-space-free chunks of ``text`` (an empty one between two
+    adjacent white-space characters) and where each starts. Every white-space
+    character becomes one space (line breaks and no-break spaces, the common
+    ones, by plain replacement), so one split at spaces finds the chunks and
+    the offsets follow from their lengths: about half the time of a regex split."""
+    flat = text.replace("\n", " ").replace("\xa0", " ")
+    if _OTHER_SPACE.search(flat):
+        flat = _OTHER_SPACE.sub(" ", flat)
+    chunks = flat.split(" ")
+    return chunks, list(map(add, accumulate(map(len, chunks), initial=0), count()))
+
+
 def _marked_chunks(text: str, analyzer: Analyzer, match: MatchSet) -> _Marked:
     """The chunks that hold a query term or part of a phrase."""
-    parts = _CHUNKS.split(text)  # chunk, white space, chunk, ...
-    offsets = list(accumulate(map(len, parts), initial=0))
-    analysed = list(map(analyzer.chunks.__getitem__, parts[0::2]))
+    chunks, starts = _chunks(text)
+    analysed = list(map(analyzer.chunks.__getitem__, chunks))
     terms = list(map(itemgetter(0), analysed))
     keys = {i: terms[i] for i in _holding(terms, match.terms)}
     if match.phrases:
@@ -124,7 +136,7 @@ def _marked_chunks(text: str, analyzer: Analyzer, match: MatchSet) -> _Marked:
             for covered in _phrase_chunks(exact, first, match.phrases):
                 keys.setdefault(covered, exact[covered])
     marked = sorted(keys)
-    return _Marked([offsets[2 * i] for i in marked], [offsets[2 * i + 1] for i in marked], [keys[i] for i in marked])
+    return _Marked([starts[i] for i in marked], [starts[i] + len(chunks[i]) for i in marked], [keys[i] for i in marked])
 
 
 def _word_marks(
