@@ -1,10 +1,14 @@
 """Throughput and latency of ``GET /api/v1/search`` under 8 concurrent clients.
 
-The server (uvicorn + ``web.create_app``) runs in its own process on a
-loopback port; the clients run in another process, so client work does not
-steal the server's interpreter. Queries are the dev queries' texts, cycled.
+The server is ``arshif serve`` in its own process on a loopback port. The
+clients run in another process: wrk (``apt-get install wrk``: C, so the load
+generator takes little of the two cores from the server) when it is
+installed, else Python threads over httpx (``--client python``). Each client
+keeps one connection and sends its next request when the last is answered.
+Queries are the dev queries' texts, cycled.
 
     python bench/bench_web.py [--index DIR] [--seconds 30] [--clients 8] [--workers 1] [--mode bm25]
+                              [--client wrk|python]
 
 Without ``--index`` (or when DIR holds no index) the index is built first
 from ../shared/data/news-dev.jsonl.gz with the real indexer pipeline.
@@ -16,14 +20,17 @@ from __future__ import annotations
 import argparse
 import gzip
 import multiprocessing as mp
+import os
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import orjson
 
@@ -49,14 +56,48 @@ def build_index(index: Path) -> None:
     print(f"indexed {summary.indexed:,} articles in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def serve(index: str, port: int, workers: int) -> None:
-    """What ``arshif serve --workers N`` runs."""
-    import os
+def serve(index: Path, port: int, workers: int) -> subprocess.Popen:
+    command = ["-m", "cli.main", "serve", "--index", str(index), "--port", str(port), "--workers", str(workers)]
+    return subprocess.Popen([sys.executable, *command], cwd=ROOT)
 
-    from cli.serve_cmd import run_processes
 
-    os.environ["ARSHIF_INDEX"] = index
-    run_processes("127.0.0.1", port, workers)
+WRK_SCRIPT = """
+local paths = {}
+for line in io.lines(os.getenv("ARSHIF_BENCH_PATHS")) do paths[#paths + 1] = line end
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("arshif %d %d %.3f %.3f %.3f %.3f\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout + e.status, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+def wrk(base: str, queries: list[str], mode: str | None, count: int, seconds: float) -> dict[str, float]:
+    """One wrk run: requests, errors (sockets, timeouts, non-2xx) and latency percentiles in ms."""
+    with tempfile.TemporaryDirectory() as work:
+        paths = Path(work) / "paths.txt"
+        paths.write_text(
+            "".join(
+                "/api/v1/search?" + urlencode({"q": q, "size": 10, **({"mode": mode} if mode else {})}) + "\n"
+                for q in queries
+            )
+        )
+        script = Path(work) / "search.lua"
+        script.write_text(WRK_SCRIPT)
+        command = ["wrk", "-t1", f"-c{count}", f"-d{seconds:.0f}s", "--timeout", "10s", "-s", str(script), base]
+        output = subprocess.run(
+            command, env={**os.environ, "ARSHIF_BENCH_PATHS": str(paths)}, capture_output=True, text=True, check=True
+        ).stdout
+    fields = next(line for line in output.splitlines() if line.startswith("arshif ")).split()[1:]
+    requests, errors = int(fields[0]), int(fields[1])
+    p50, p95, p99, worst = map(float, fields[2:])
+    return {"requests": requests, "errors": errors, "p50": p50, "p95": p95, "p99": p99, "max": worst}
 
 
 def clients(base: str, queries: list[str], mode: str | None, count: int, seconds: float, out) -> None:
@@ -109,13 +150,15 @@ def wait_ready(base: str, seconds: float = 120) -> None:
     raise SystemExit("server did not come up")
 
 
-def measure(base: str, queries: list[str], mode: str | None, count: int, seconds: float) -> tuple[list[float], int]:
+def python_clients(base: str, queries: list[str], mode: str | None, count: int, seconds: float) -> dict[str, float]:
     receive, send = mp.Pipe(duplex=False)
     worker = mp.Process(target=clients, args=(base, queries, mode, count, seconds, send))
     worker.start()
-    result = receive.recv()
+    latencies, errors = receive.recv()
     worker.join()
-    return result
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100)
+    return {"requests": len(latencies), "errors": errors, "p50": q[49], "p95": q[94], "p99": q[98], "max": latencies[-1]}
 
 
 def main() -> None:
@@ -123,8 +166,9 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="index directory (built from news-dev when empty)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=1, help="server processes (arshif serve --workers)")
+    parser.add_argument("--workers", type=int, default=1, help="search processes (arshif serve --workers)")
     parser.add_argument("--mode", choices=["bm25", "semantic", "hybrid"], help="default: the index's best")
+    parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     args = parser.parse_args()
     if not NEWS.exists() or not QUERIES.exists():
         raise SystemExit(f"bench data missing: {NEWS} and {QUERIES} (see ../shared/data/README.md)")
@@ -132,24 +176,25 @@ def main() -> None:
     if not (index / "arshif.json").exists():
         build_index(index)
     queries = [orjson.loads(line)["query"] for line in QUERIES.read_bytes().splitlines() if line.strip()]
+    measure = wrk if args.client == "wrk" else python_clients
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = mp.Process(target=serve, args=(str(index), port, args.workers))
-    server.start()
+    server = serve(index, port, args.workers)
     try:
         wait_ready(base)
         measure(base, queries, args.mode, args.clients, 3)  # warm-up: caches, searcher, threads
-        latencies, errors = measure(base, queries, args.mode, args.clients, args.seconds)
+        result = measure(base, queries, args.mode, args.clients, args.seconds)
     finally:
         server.terminate()
-        server.join()
-    latencies.sort()
-    q = statistics.quantiles(latencies, n=100)
+        server.wait(30)
     print(f"index: {index}  queries: {QUERIES.name} ({len(queries)})  mode: {args.mode or 'default'}")
-    print(f"server workers: {args.workers}  clients: {args.clients}  duration: {args.seconds:.0f} s")
-    print(f"requests: {len(latencies):,}  errors: {errors}")
-    print(f"throughput: {len(latencies) / args.seconds:.1f} req/s")
-    print(f"latency ms: p50 {q[49]:.1f}  p95 {q[94]:.1f}  p99 {q[98]:.1f}  max {latencies[-1]:.1f}")
+    print(f"server: arshif serve --workers {args.workers}  clients: {args.clients} ({args.client})  "
+          f"duration: {args.seconds:.0f} s")
+    print(f"requests: {result['requests']:,}  errors: {result['errors']}")
+    print(f"throughput: {result['requests'] / args.seconds:.1f} req/s")
+    print(
+        f"latency ms: p50 {result['p50']:.1f}  p95 {result['p95']:.1f}  p99 {result['p99']:.1f}  max {result['max']:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -15,14 +15,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind [env ARSHIF_HOST; default 127.0.0.1].")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port [env ARSHIF_PORT; default 8000].")] = None,
     workers: Annotated[
-        int, typer.Option(min=1, max=64, help="Server processes; more use more cores (each opens the index).")
+        int,
+        typer.Option(
+            min=1, max=64, help="Search processes; more use more cores (each opens the index and loads the model)."
+        ),
     ] = 1,
     backend_name: BackendOption = None,
     es_url: EsUrlOption = None,
 ) -> None:
     """Serve the search pages and the JSON API (/api/v1, docs at /docs)."""
-    import os
-
     import uvicorn
 
     from web import create_app
@@ -30,7 +31,7 @@ def serve(
 
     settings = settings_for(index, backend_name, es_url, host=host, port=port)
     try:
-        app = create_app(settings)
+        app = create_app(settings, processes=workers)
     except BackendError as error:
         fail(str(error))
     if not is_loopback(settings.host):
@@ -44,34 +45,9 @@ def serve(
         err.print("note: ARSHIF_API_TOKEN is set: writes need 'Authorization: Bearer $ARSHIF_API_TOKEN'")
     if not app.state.htmx_available:
         err.print("note: htmx not installed (npm ci --prefix web/vendor): pages work as plain forms")
+    searching = f"{workers} search processes" if workers > 1 else "one process"
     err.print(
-        f"arshif: serving {settings.location} on http://{settings.host}:{settings.port}/ (API: /api/v1, docs: /docs)"
+        f"arshif: serving {settings.location} on http://{settings.host}:{settings.port}/ "
+        f"(API: /api/v1, docs: /docs; {searching})"
     )
-    if workers == 1:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
-        return
-    os.environ.update(
-        {
-            "ARSHIF_INDEX": str(settings.index),
-            "ARSHIF_HOST": settings.host,
-            "ARSHIF_BACKEND": settings.backend,
-            "ARSHIF_ES_URL": settings.es_url,
-        }
-    )
-    run_processes(settings.host, settings.port, workers)
-
-
-def run_processes(host: str, port: int, workers: int) -> None:
-    """``workers`` server processes, each building the app from the ARSHIF_*
-    variables. Each gets one BLAS thread (query embedding): the processes
-    already use the cores, and thread pools would only preempt each other."""
-    import os
-
-    import uvicorn
-
-    if workers > 1:
-        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(name, "1")
-    uvicorn.run(
-        "web.app:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning"
-    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

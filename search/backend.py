@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from search.analysis import Analyzer
 from search.models import Article, Facets, Filters, IndexStats
 from search.query import Query
 
@@ -48,6 +49,7 @@ class Failure:
 class Backend(Protocol):
     name: str
     meta: IndexMeta
+    analyzer: Analyzer  # the index's analysis, for queries and highlighting
 
     def preparer(self) -> Callable[[Article], object] | None:
         """A picklable function of one article doing the per-article CPU work

@@ -97,6 +97,10 @@ class QuerySyntaxError(ValueError):
         self.message = message
         self.position = position
 
+    def __reduce__(self) -> tuple[type, tuple[str, int]]:
+        """Picklable with its position: search processes raise it to the server."""
+        return QuerySyntaxError, (self.message, self.position)
+
 
 @dataclass
 class _Problem:

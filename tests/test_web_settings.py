@@ -51,15 +51,3 @@ def test_serve_without_an_index_fails_clearly(tmp_path):
 def test_serve_rejects_a_bad_port(tmp_path):
     result = CliRunner().invoke(app, ["serve", "--index", str(tmp_path), "--port", "70000"])
     assert result.exit_code == 2
-
-
-def test_worker_factory_reads_the_environment(monkeypatch, tmp_path):
-    from fastapi.testclient import TestClient
-    from web_support import build_index
-
-    from web.app import app_from_environment
-
-    index = build_index(tmp_path)
-    monkeypatch.setenv("ARSHIF_INDEX", str(index))
-    with TestClient(app_from_environment()) as client:
-        assert client.get("/api/v1/health").json()["index"] == str(index)

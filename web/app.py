@@ -15,11 +15,12 @@ from fastapi.staticfiles import StaticFiles
 
 from search.backend import Backend
 from search.backends import open_from_settings, open_saved_queries_from_settings
-from search.config import Settings, load_settings
+from search.config import Settings
 from search.saved import SavedQueryStore
 from web import errors
 from web.deps import AppState
 from web.render import environment, render
+from web.searching import InProcess, SearchProcesses
 from web.routers import documents, export, feeds, health, pages, saved_queries, search
 from web.security import SecurityHeaders
 
@@ -38,10 +39,14 @@ def _page_error(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
-def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQueryStore | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, backend: Backend | None = None, saved: SavedQueryStore | None = None, processes: int = 1
+) -> FastAPI:
     """The app over the backend ``settings.backend`` names (or the given
     backend and store, which the caller closes); what it opens itself it
-    closes at shutdown. A backend that cannot be opened raises ``BackendError``."""
+    closes at shutdown. ``processes`` > 1 runs searches in that many search
+    processes (``web.searching``). A backend that cannot be opened raises
+    ``BackendError``."""
     with ExitStack() as opening:  # closes what was opened if a later step fails
         if backend is None:
             backend = open_from_settings(settings)
@@ -49,7 +54,11 @@ def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQ
         if saved is None:
             saved = open_saved_queries_from_settings(settings)
             opening.callback(saved.close)
-        state = AppState(settings=settings, backend=backend, saved=saved, embedder=backend.stats().embedder)
+        searcher = InProcess(backend) if processes <= 1 else SearchProcesses(settings, processes)
+        opening.callback(searcher.close)
+        state = AppState(
+            settings=settings, backend=backend, saved=saved, embedder=backend.stats().embedder, searcher=searcher
+        )
         opened = opening.pop_all()
 
     @asynccontextmanager
@@ -79,8 +88,3 @@ def create_app(settings: Settings, backend: Backend | None = None, saved: SavedQ
         )
     return app
 
-
-def app_from_environment() -> FastAPI:
-    """Factory for uvicorn worker processes (``--workers``): each builds its
-    own app from the ``ARSHIF_*`` environment ``arshif serve`` exported."""
-    return create_app(load_settings())

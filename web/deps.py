@@ -1,5 +1,5 @@
 """Everything a route needs, built once by ``create_app`` and handed out by
-FastAPI dependencies: the settings, the backend, the search services and the
+FastAPI dependencies: the settings, the backend, where searches run and the
 saved-query store. Nothing here is global; it lives on ``app.state``."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from fastapi import Depends, Request
 
 from search.backend import Backend
 from search.config import Settings
-from search.engine import SearchService, open_service
 from search.saved import SavedQueryStore
 from web.errors import ApiError
+from web.searching import Searcher
 
 
 
@@ -34,12 +34,7 @@ class AppState:
     backend: Backend
     saved: SavedQueryStore
     embedder: str | None
-
-    def __post_init__(self) -> None:
-        # One embedder (the index's own) serves both: the API parses strictly,
-        # the pages leniently.
-        self.api = open_service(self.backend, strict=True)
-        self.pages = SearchService(self.backend, self.api.analyzer, strict=False, embedder=self.api.embedder)
+    searcher: Searcher
 
     @property
     def writes_need_token(self) -> bool:

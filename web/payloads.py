@@ -129,8 +129,7 @@ def run_search(
     state: AppState, params: SearchParams, strict: bool = True, indexed_after: datetime | None = None
 ) -> SearchPayload:
     check_mode(state, params.mode)
-    service = state.api if strict else state.pages
-    response = service.search(params.request(facets=True, indexed_after=indexed_after))
+    response = state.searcher.search(params.request(facets=True, indexed_after=indexed_after), strict)
     return to_payload(state, params, response)
 
 
@@ -141,8 +140,8 @@ def document(state: AppState, doc_id: str, q: str = "") -> DocumentPayload:
     article = articles[0]
     highlighted = None
     if q.strip():
-        match = MatchSet.from_query(parse_lenient(q)[0], state.api.analyzer)
-        highlighted = highlight_all(article.body, state.api.analyzer, match)
+        match = MatchSet.from_query(parse_lenient(q)[0], state.backend.analyzer)
+        highlighted = highlight_all(article.body, state.backend.analyzer, match)
     return DocumentPayload(
         **article.model_dump(include={"id", "title", "body", "date", "source", "url", "urls", "lang"}),
         cluster=_cluster(state, article),
@@ -175,7 +174,7 @@ def new_count(state: AppState, saved: SavedQuery) -> int:
     request = params.request(facets=False, indexed_after=since(saved)).model_copy(
         update={"limit": 1, "snippets": False}
     )
-    return state.pages.search(request).total
+    return state.searcher.search(request, strict=False).total
 
 
 def public(state: AppState, saved: SavedQuery) -> SavedQueryPublic:

@@ -31,7 +31,7 @@ def _hits(state: AppState, params: SearchParams, limit: int) -> Iterator[tuple[i
     rank = 0
     for offset in range(0, limit, CHUNK):
         request = base.model_copy(update={"offset": offset, "limit": min(CHUNK, limit - offset)})
-        hits = state.api.search(request).hits
+        hits = state.searcher.search(request).hits
         for hit in hits:
             rank += 1
             yield rank, hit
