@@ -41,9 +41,10 @@ class AppState:
         return self.settings.api_token is not None or not is_loopback(self.settings.host)
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     """The app's state; backends see other processes' commits by themselves
-    (the embedded one re-reads its index at most once a second)."""
+    (the embedded one re-reads its index at most once a second). Async
+    because it never waits: FastAPI would run a plain function in a thread."""
     return request.app.state.arshif
 
 

@@ -120,7 +120,7 @@ Page = Annotated[int, Query(ge=1, le=MAX_RESULTS, description="1-based page; pag
 Size = Annotated[int, Query(ge=1, le=MAX_SIZE, description="results per page, 1-100")]
 
 
-def search_params(
+async def search_params(
     q: Q = "",
     mode: Annotated[
         Mode | None, Blank, Query(description="bm25, semantic or hybrid; default: the index's best")
@@ -133,7 +133,8 @@ def search_params(
     size: Size = 10,
     explain: Annotated[bool, Query(description="add ranking details to each hit")] = False,
 ) -> SearchParams:
-    """FastAPI dependency: the validated search parameters."""
+    """FastAPI dependency: the validated search parameters (async because it
+    never waits: a plain function would cost a hop to a thread per request)."""
     check_window(page, size)
     check_dates(date_from, date_to)
     return SearchParams(

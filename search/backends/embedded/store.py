@@ -57,6 +57,7 @@ class _View:
     stamp: tuple[int, int, int] | None  # the commit it shows (see EmbeddedBackend._stamp)
     checked: float
     ids: dict[tuple[int, int], str] = field(default_factory=dict)  # address -> article id
+    addresses: dict[str, tantivy.DocAddress] = field(default_factory=dict)  # and back, for fetch
     # Articles loaded through it: the page's fetch after ranking needs no second look-up.
     loaded: dict[str, Article] = field(default_factory=dict)
     allowed: dict[Filters, set[str]] = field(default_factory=dict)  # filter -> matching ids
@@ -69,7 +70,9 @@ class _View:
         if doc_id is None:
             if len(self.ids) >= IDS_CACHE:
                 self.ids.clear()
+                self.addresses.clear()
             doc_id = self.ids[key] = self.searcher.doc(address).get_first("id")
+            self.addresses[doc_id] = address
         return doc_id
 
     def load(self, address: tantivy.DocAddress) -> Article:
@@ -312,7 +315,7 @@ class EmbeddedBackend:
         for doc_id in ids:
             article = view.loaded.get(doc_id)
             if article is None:
-                address = self._by_id(view, doc_id)
+                address = view.addresses.get(doc_id) or self._by_id(view, doc_id)
                 article = view.load(address) if address is not None else None
             if article is not None:
                 out.append(article)
