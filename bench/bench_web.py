@@ -71,7 +71,7 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("arshif %d %d %.3f %.3f %.3f %.3f\n", summary.requests,
+  io.write(string.format("arshif %d %d %.3f %.3f %.3f %.3f\\n", summary.requests,
     e.connect + e.read + e.write + e.timeout + e.status, latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
