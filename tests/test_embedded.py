@@ -139,6 +139,16 @@ def test_facets_count_sources_languages_and_days(backend):
     ]
 
 
+@pytest.mark.parametrize("text", ["دير الزور", "مدينة البوكمال", "الزور دير", "militias met", '"دير الزور" قصفت'])
+def test_facets_and_counts_match_the_ranked_query_without_its_proximity_clauses(backend, text):
+    query = parse(text)
+    assert "PhraseQuery" in repr(backend.compiler.compile(query, Filters()))  # the proximity bonus
+    assert repr(backend.compiler.compile(query, Filters(), scored=False)).count("PhraseQuery") == text.count('"')  # a phrase: one per text field
+    ranked = backend.text_search(query, Filters(), 10)
+    assert backend.text_search(query, Filters(), 0).total == ranked.total == len(ranked.hits)
+    assert sum(f.count for f in backend.facets(query, Filters()).source) == ranked.total
+
+
 def test_stats(backend):
     stats = backend.stats()
     assert stats.documents == 4

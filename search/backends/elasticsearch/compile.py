@@ -138,13 +138,15 @@ class Compiler:
             body["must_not"] = drop
         return {"bool": body}
 
-    def compile(self, query: Query, filters: Filters) -> Dsl:
-        """The whole request; an empty text query with filters browses them."""
+    def compile(self, query: Query, filters: Filters, scored: bool = True) -> Dsl:
+        """The whole request; an empty text query with filters browses them.
+        ``scored=False``: only which articles match (facets), so no proximity
+        bonus, which would change no count."""
         text = self.clauses(query.clauses)
         bonus: list[Dsl] = []
         if text is None:
             text = MATCH_ALL if query.is_empty else MATCH_NONE
-        else:
+        elif scored:
             bonus = self.proximity(query.clauses)
         restriction = self.filter_query(filters)
         if restriction is None and not bonus:

@@ -423,7 +423,7 @@ class ElasticsearchBackend:
                 }
             },
         }
-        query_dsl = self.compiler.compile(query, filters)
+        query_dsl = self.compiler.compile(query, filters, scored=False)
         result = self._search("computing facets", query=query_dsl, size=0, aggs=aggregations)["aggregations"]
 
         def values(name: str, key: str) -> list[FacetValue]:

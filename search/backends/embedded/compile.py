@@ -108,15 +108,17 @@ class Compiler:
                 out.append((tantivy.Occur.Must, tantivy.Query.const_score_query(query, 0.0)))
         return out
 
-    def compile(self, query: Query, filters: Filters) -> tantivy.Query:
-        """The whole request; an empty text query with filters browses them."""
+    def compile(self, query: Query, filters: Filters, scored: bool = True) -> tantivy.Query:
+        """The whole request; an empty text query with filters browses them.
+        ``scored=False``: only which articles match (facets, counts), so no
+        proximity bonus, whose phrase look-ups would change no count."""
         text = self.clauses(query.clauses)
         parts = self.filters(filters)
         if text is None:
             if not query.is_empty:  # only stop words: nothing can match
                 return tantivy.Query.empty_query()
             text = tantivy.Query.all_query()
-        else:
+        elif scored:
             parts += [(tantivy.Occur.Should, q) for q in self.proximity(query.clauses)]
         if not parts:
             return text

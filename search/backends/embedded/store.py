@@ -274,10 +274,10 @@ class EmbeddedBackend:
         return {term for term, count in terms if count > 0}
 
     def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked:
-        compiled = self.compiler.compile(query, filters)
         view = self.view
         if limit <= 0:  # tantivy's collectors need a limit of at least 1
-            return Ranked([], view.searcher.search(compiled, 1, count=True).count)
+            return Ranked([], view.searcher.search(self.compiler.compile(query, filters, scored=False), 1, count=True).count)
+        compiled = self.compiler.compile(query, filters)
         if query.is_empty:  # browsing: newest first, no relevance to score
             result = view.searcher.search(compiled, limit, count=True, order_by_field="date")
             return Ranked([(view.id_of(address), 0.0) for _, address in result.hits], result.count)
@@ -322,7 +322,7 @@ class EmbeddedBackend:
         return out
 
     def facets(self, query: Query, filters: Filters) -> Facets:
-        compiled = self.compiler.compile(query, filters)
+        compiled = self.compiler.compile(query, filters, scored=False)
         aggregations = {
             "source": {"terms": {"field": "source", "size": 50}},
             "lang": {"terms": {"field": "lang", "size": 10}},
