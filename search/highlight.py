@@ -17,9 +17,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
-from typing import NamedTuple
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter
+from typing import NamedTuple
 
 from search.analysis import Analyzer
 from search.query import Clause, Group, Occur, Phrase, Query, Word

@@ -34,9 +34,11 @@ def index(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pooled(index):
-    with running_server(create_app(settings_for(index), processes=2)) as base:
-        with httpx.Client(base_url=base, timeout=60) as client:
-            yield client
+    with (
+        running_server(create_app(settings_for(index), processes=2)) as base,
+        httpx.Client(base_url=base, timeout=60) as client,
+    ):
+        yield client
 
 
 def test_search_processes_answer_like_the_in_process_app(index, pooled):

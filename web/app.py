@@ -20,8 +20,8 @@ from search.saved import SavedQueryStore
 from web import errors
 from web.deps import AppState
 from web.render import environment, render
-from web.searching import InProcess, SearchProcesses
 from web.routers import documents, export, feeds, health, pages, saved_queries, search
+from web.searching import InProcess, SearchProcesses
 from web.security import SecurityHeaders
 
 HERE = Path(__file__).parent

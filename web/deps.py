@@ -18,7 +18,6 @@ from web.errors import ApiError
 from web.searching import Searcher
 
 
-
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
