@@ -28,6 +28,7 @@ WINDOW_CHARS = 200
 LEAD_CHARS = 60
 ELLIPSIS = "…"
 _OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
+_HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape replaces
 
 
 @dataclass(frozen=True)
@@ -152,15 +153,21 @@ def _word_marks(
     return spans
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _render(text: str, begin: int, stop: int, marks: list[tuple[int, int]]) -> str:
-    """``text[begin:stop]`` escaped, with ``<mark>`` around each span."""
+    """``text[begin:stop]`` escaped, with ``<mark>`` around each span (one
+    scan decides whether the pieces need escaping: most windows do not)."""
+    quote = escape if _HTML_SPECIAL.search(text, begin, stop) else _unchanged
     out: list[str] = []
     position = begin
     for start, end in marks:
-        out.append(escape(text[position:start]))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        out.append(quote(text[position:start]))
+        out.append(f"<mark>{quote(text[start:end])}</mark>")
         position = end
-    out.append(escape(text[position:stop]))
+    out.append(quote(text[position:stop]))
     return "".join(out)
 
 
