@@ -94,6 +94,14 @@ def test_several_words_are_optional_but_one_must_match_and_nearness_scores(compi
     }
 
 
+def test_unscored_queries_leave_both_bonuses_out(compiler: Compiler) -> None:
+    """Facets count what the ranked query matches, without its look-ups that change no match."""
+    stemmed = _words("دمشق")["bool"]["should"][0]
+    assert compiler.compile(parse("دمشق حلب"), Filters(), scored=False) == {
+        "bool": {"should": [stemmed, _words("حلب")["bool"]["should"][0]], "minimum_should_match": 1}
+    }
+
+
 def test_proximity_pairs_follow_runs_of_wanted_words_of_one_field(compiler: Compiler) -> None:
     three = compiled(compiler, "وزير الخارجية السعودي")
     assert three["bool"]["should"] == _near("وزير", "الخارجيه") + _near("الخارجيه", "السعودي")

@@ -51,14 +51,17 @@ class Compiler:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
 
-    def word(self, node: Word) -> Dsl | None:
-        """Stemmed match, plus the bonus for the spelling as typed (the
-        unstemmed forms of the words that are not stop words)."""
+    def word(self, node: Word, scored: bool = True) -> Dsl | None:
+        """Stemmed match, plus (``scored``) the bonus for the spelling as typed
+        (the unstemmed forms of the words that are not stop words), which
+        changes no match: unscored queries (facets) leave it out."""
         pairs = [pair for pair in self.analyzer.word_pairs(node.text) if pair[1]]
         if not pairs:
             return None
         fields = (node.field,) if node.field else TEXT_FIELDS
         stemmed = _match(node.text, fields)
+        if not scored:
+            return stemmed
         exact = _match(" ".join(word for word, _ in pairs), [_exact(f) for f in fields], boost=EXACT_BOOST)
         return _any([stemmed, exact])
 
@@ -80,18 +83,18 @@ class Compiler:
         fields = (node.field,) if node.field else TEXT_FIELDS
         return _any([{"match_phrase": {_exact(f): {"query": node.text}}} for f in fields])
 
-    def node(self, node: Word | Phrase | Group) -> Dsl | None:
+    def node(self, node: Word | Phrase | Group, scored: bool = True) -> Dsl | None:
         if isinstance(node, Word):
-            return self.word(node)
+            return self.word(node, scored)
         if isinstance(node, Phrase):
             return self.phrase(node)
-        return self.clauses(node.clauses)
+        return self.clauses(node.clauses, scored)
 
-    def clauses(self, clauses: tuple[Clause, ...]) -> Dsl | None:
+    def clauses(self, clauses: tuple[Clause, ...], scored: bool = True) -> Dsl | None:
         """A bool query; ``None`` when every clause was only stop words."""
         occurs: dict[str, list[Dsl]] = {"must": [], "should": [], "must_not": []}
         for clause in clauses:
-            query = self.node(clause.node)
+            query = self.node(clause.node, scored)
             if query is not None:
                 occurs[clause.occur.value].append(query)
         if not any(occurs.values()):
@@ -140,9 +143,9 @@ class Compiler:
 
     def compile(self, query: Query, filters: Filters, scored: bool = True) -> Dsl:
         """The whole request; an empty text query with filters browses them.
-        ``scored=False``: only which articles match (facets), so no proximity
+        ``scored=False``: only which articles match (facets), so neither
         bonus, which would change no count."""
-        text = self.clauses(query.clauses)
+        text = self.clauses(query.clauses, scored)
         bonus: list[Dsl] = []
         if text is None:
             text = MATCH_ALL if query.is_empty else MATCH_NONE

@@ -35,10 +35,15 @@ class Compiler:
         self.schema = schema
         self.analyzer = analyzer
 
-    def word(self, node: Word) -> tantivy.Query | None:
+    def word(self, node: Word, scored: bool = True) -> tantivy.Query | None:
+        """The stemmed terms, plus (``scored``) the exact-spelling bonus: a
+        word found as spelt is always found stemmed, so the bonus changes no
+        match and unscored queries (facets, counts) leave its look-ups out."""
         fields = (node.field,) if node.field else TEXT_FIELDS
         pairs = [pair for pair in self.analyzer.word_pairs(node.text) if pair[1]]
         stemmed = [tantivy.Query.term_query(self.schema, f, term) for _, term in pairs for f in fields]
+        if not scored:
+            return _any(stemmed)
         exact = [
             tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, EXACT[f], word), EXACT_BOOST)
             for word, _ in pairs
@@ -64,17 +69,17 @@ class Compiler:
             return _any([tantivy.Query.term_query(self.schema, EXACT[f], words[0]) for f in fields])
         return _any([tantivy.Query.phrase_query(self.schema, EXACT[f], words) for f in fields])
 
-    def node(self, node: Word | Phrase | Group) -> tantivy.Query | None:
+    def node(self, node: Word | Phrase | Group, scored: bool = True) -> tantivy.Query | None:
         if isinstance(node, Word):
-            return self.word(node)
+            return self.word(node, scored)
         if isinstance(node, Phrase):
             return self.phrase(node)
-        return self.clauses(node.clauses)
+        return self.clauses(node.clauses, scored)
 
-    def clauses(self, clauses: tuple[Clause, ...]) -> tantivy.Query | None:
+    def clauses(self, clauses: tuple[Clause, ...], scored: bool = True) -> tantivy.Query | None:
         compiled = []
         for clause in clauses:
-            query = self.node(clause.node)
+            query = self.node(clause.node, scored)
             if query is not None:  # a stop word alone constrains nothing
                 compiled.append((_OCCUR[clause.occur], query))
         if not compiled:
@@ -110,9 +115,9 @@ class Compiler:
 
     def compile(self, query: Query, filters: Filters, scored: bool = True) -> tantivy.Query:
         """The whole request; an empty text query with filters browses them.
-        ``scored=False``: only which articles match (facets, counts), so no
-        proximity bonus, whose phrase look-ups would change no count."""
-        text = self.clauses(query.clauses)
+        ``scored=False``: only which articles match (facets, counts), so
+        neither bonus, whose look-ups would change no count."""
+        text = self.clauses(query.clauses, scored)
         parts = self.filters(filters)
         if text is None:
             if not query.is_empty:  # only stop words: nothing can match
