@@ -29,12 +29,13 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import DATA as DATA_DIR
 from indexer.duplicates import FILE_NAME, DuplicateStore
 from indexer.pipeline import IndexRun, RejectsFile
 from search.backends import open_embedded
 from search.index_meta import IndexMeta
 
-DATA = ROOT.parent / "shared" / "data" / "news-dev.jsonl.gz"
+DATA = DATA_DIR / "news-dev.jsonl.gz"
 PAGE = """<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>{title} | {source}</title>
 <meta property="article:published_time" content="{date}"></head><body>
 <header><nav><a href="/">الرئيسية</a> <a href="/politics">سياسة</a> <a href="/economy">اقتصاد</a></nav></header>

@@ -36,11 +36,12 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import DATA as DATA_DIR
 from indexer.duplicates import DuplicateStore
 from indexer.minhash import MinHasher
 from search.analysis import Analyzer
 
-DATA = ROOT.parent / "shared" / "data" / "news-dev.jsonl.gz"
+DATA = DATA_DIR / "news-dev.jsonl.gz"
 POSITIVE = ("wire", "light", "medium")
 
 

@@ -35,10 +35,12 @@ from urllib.parse import urlencode
 import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import DATA  # noqa: E402
+
 NEWS = DATA / "news-dev.jsonl.gz"
 QUERIES = DATA / "queries-dev.jsonl"
-sys.path.insert(0, str(ROOT))
 
 
 def build_index(index: Path) -> None:
@@ -171,7 +173,7 @@ def main() -> None:
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     args = parser.parse_args()
     if not NEWS.exists() or not QUERIES.exists():
-        raise SystemExit(f"bench data missing: {NEWS} and {QUERIES} (see ../shared/data/README.md)")
+        raise SystemExit(f"bench data missing: {NEWS} and {QUERIES} (see ../shared/data/README.md, or set ARSHIF_BENCH_DATA)")
     index = args.index or Path(tempfile.mkdtemp(prefix="arshif-bench-web-")) / "index"
     if not (index / "arshif.json").exists():
         build_index(index)
