@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import signal
+from types import FrameType
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -50,4 +52,13 @@ def serve(
         f"arshif: serving {settings.location} on http://{settings.host}:{settings.port}/ "
         f"(API: /api/v1, docs: /docs; {searching})"
     )
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+def _exit_on_sigterm(number: int, frame: FrameType | None) -> NoReturn:
+    """uvicorn shuts down gracefully on SIGTERM, then raises it again under the
+    handler it found; by default that kills the process before exit handlers
+    run, leaving the search processes' semaphores to the resource tracker.
+    Exiting instead runs them (status 143, as a kill by SIGTERM reports)."""
+    raise SystemExit(128 + number)

@@ -134,3 +134,5 @@ def test_serve_workers_over_http(index):
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert "2 search processes" in stderr
+    assert server.returncode == 143, stderr  # SIGTERM: a graceful shutdown, then the conventional status
+    assert "leaked" not in stderr and "Traceback" not in stderr  # exit handlers ran: nothing left behind
