@@ -18,13 +18,13 @@ from pathlib import Path
 from unittest.mock import patch
 
 from bench.common import DATA, body_only_file, machine, need
-from search.evaluate import Scores, load_judged
-from search.evaluate import evaluate as score
 from indexer.pipeline import IndexRun, RejectsFile
 from search.analysis import AnalysisConfig
 from search.backends.embedded import compile
 from search.backends.embedded.store import EmbeddedBackend
 from search.engine import SearchService
+from search.evaluate import Scores, load_judged
+from search.evaluate import evaluate as score
 from search.index_meta import IndexMeta
 from search.models import Mode, SearchRequest
 

@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from bench.common import DATA, body_only_file, machine, need
-from search.evaluate import load_judged
 from indexer.pipeline import IndexRun, RejectsFile
 from search.backends.embedded.store import EmbeddedBackend
 from search.engine import SearchService
+from search.evaluate import load_judged
 from search.index_meta import IndexMeta
 from search.models import Mode, SearchRequest
 

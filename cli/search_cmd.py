@@ -25,7 +25,7 @@ ModeOption = Annotated[
     typer.Option(help="bm25, semantic or hybrid [default: hybrid when the index has vectors, else bm25]."),
 ]
 
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
 
 def _terminal(snippet: str) -> Text:

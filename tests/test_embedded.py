@@ -6,12 +6,11 @@ from datetime import UTC, datetime
 import pytest
 import tantivy
 
-from search.analysis import Analyzer
+from search.analysis import AnalysisConfig, Analyzer
 from search.backend import BackendError
 from search.backends.embedded.schema import whitespace_analyzer
 from search.backends.embedded.store import EmbeddedBackend
 from search.index_meta import IndexMeta
-from search.analysis import AnalysisConfig
 from search.models import Article, Filters
 from search.query import merge_filters, parse
 

@@ -58,7 +58,7 @@ def test_both_file_shapes_are_read(tmp_path: Path) -> None:
 def test_a_bad_line_names_file_and_line(tmp_path: Path, line: str) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text('{"qid": "0", "query": "q", "relevant": ["a"]}\n' + line + "\n", encoding="utf-8")
-    with pytest.raises(JudgedError, match=rf"q\.jsonl:2: "):
+    with pytest.raises(JudgedError, match=r"q\.jsonl:2: "):
         load_judged(path)
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from search.query import Group, Occur, Phrase, QuerySyntaxError, Word, parse, parse_lenient, parse_date_range
+from search.query import Group, Occur, Phrase, QuerySyntaxError, Word, parse, parse_date_range, parse_lenient
 
 
 def test_bare_words_are_optional():

@@ -13,9 +13,9 @@ pass plus dictionary look-ups per article.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
-from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 

@@ -8,6 +8,7 @@ original string, so highlighting can mark the text exactly as written.
 from __future__ import annotations
 
 import re
+
 from search.analysis.normalize import INVISIBLE
 
 _JOINERS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + "".join(sorted(INVISIBLE))

