@@ -75,6 +75,17 @@ def test_document_page_highlights_and_lists_near_duplicates(client):
     assert page.headers["link"].startswith("</api/v1/documents/dup-0?q=")
 
 
+def test_an_article_without_a_title_is_labelled_untitled(client):
+    hits = client.get("/api/v1/search", params={"q": ARABIC}).json()["hits"]
+    untitled = [hit["id"] for hit in hits if not hit["title"]]
+    assert untitled  # samples/000_…: its first line is a sentence, not a title
+    for ui, label in (("en", "Untitled"), ("ar", "بلا عنوان")):  # ends on Arabic: the cookie stays as found
+        page = client.get("/", params={"q": ARABIC, "ui": ui}).text
+        assert re.search(rf'href="/documents/{re.escape(untitled[0])}[^"]*">{label}</a>', page)
+        document = client.get(f"/documents/{untitled[0]}").text
+        assert f"<h1>{label}</h1>" in document and f"<title>{label} · " in document
+
+
 def test_hostile_article_is_escaped_everywhere(client):
     for url in ("/?q=" + ARABIC, "/documents/gen-xss", "/documents/gen-xss?q=" + ARABIC):
         html = client.get(url).text

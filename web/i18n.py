@@ -28,6 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
     "results": {"ar": "نتيجة", "en": "results"},
     "no_results": {"ar": "لا نتائج", "en": "No results"},
     "similar": {"ar": "مقالات مشابهة", "en": "similar articles"},
+    "untitled": {"ar": "بلا عنوان", "en": "Untitled"},
     "previous": {"ar": "السابق", "en": "Previous"},
     "next": {"ar": "التالي", "en": "Next"},
     "page": {"ar": "صفحة", "en": "Page"},
