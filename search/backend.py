@@ -87,7 +87,13 @@ class Backend(Protocol):
     def fetch(self, ids: Sequence[str]) -> list[Article]:
         """Articles for ``ids`` in that order; unknown ids are left out."""
 
-    def facets(self, query: Query, filters: Filters) -> Facets: ...
+    def facets(self, query: Query | None, filters: Filters, ids: Sequence[str] = ()) -> Facets:
+        """Sources, languages and days of a search's result set: the articles
+        matching ``query`` (none when ``None``) and the articles ``ids`` (its
+        vector hits), within ``filters``; ``total`` is how many there are."""
+
+    def matching(self, query: Query | None, filters: Filters, ids: Sequence[str] = ()) -> int:
+        """How many articles that result set holds, without the facets."""
 
     def count(self) -> int: ...
 

@@ -70,9 +70,20 @@ class SearchService:
         text = fold_spelling(query.positive_text()).strip()  # one vector for every spelling variant
         if mode is Mode.bm25 or not text:  # browsing or only exclusions: nothing to embed
             lists = {Mode.bm25: self.backend.text_search(query, filters, wanted)}
-            fused, total = lists[Mode.bm25].hits, lists[Mode.bm25].total
+            fused = lists[Mode.bm25].hits
         else:
-            lists, fused, total = self._retrieve(query, text, filters, mode, wanted)
+            lists, fused = self._retrieve(query, text, filters, mode, wanted)
+        # The result set: BM25's matches and the vector list (Elasticsearch's
+        # query + kNN semantics); the total and the facets both count it.
+        matched = query if Mode.bm25 in lists else None
+        nearest = [doc_id for doc_id, _ in lists[Mode.semantic].hits] if Mode.semantic in lists else []
+        facets = self.backend.facets(matched, filters, nearest) if request.facets else None
+        if facets is not None:
+            total = facets.total
+        elif Mode.semantic not in lists:
+            total = lists[Mode.bm25].total
+        else:
+            total = len(nearest) if matched is None else self.backend.matching(matched, filters, nearest)
         page = fused[request.offset : wanted]
         articles = {a.id: a for a in self.backend.fetch([doc_id for doc_id, _ in page])}
         match = MatchSet.from_query(query, self.analyzer)
@@ -85,7 +96,6 @@ class SearchService:
             if request.explain:
                 hit.explain = _explain(doc_id, score, lists)
             hits.append(hit)
-        facets = self.backend.facets(query, filters) if request.facets else None
         return SearchResponse(
             query=request.query,
             mode=mode,
@@ -98,23 +108,23 @@ class SearchService:
 
     def _retrieve(
         self, query: Query, text: str, filters: Filters, mode: Mode, wanted: int
-    ) -> tuple[dict[Mode, Ranked], list[tuple[str, float]], int]:
+    ) -> tuple[dict[Mode, Ranked], list[tuple[str, float]]]:
+        """The ranked lists and their fusion. Both lists are ``fusion.depth``
+        long, or as long as the page reaches (Elasticsearch's kNN ``k``), so
+        the result set and its total are the same on the first pages."""
         assert self.embedder is not None
         vector = self.embedder.encode_queries([text])[0]
-        if mode is Mode.semantic:
-            ranked = self.backend.vector_search(vector, filters, wanted)
-            return {Mode.semantic: ranked}, ranked.hits, ranked.total
         depth = max(wanted, self.fusion.depth)
-        lists = {
-            Mode.bm25: self.backend.text_search(query, filters, depth),
-            Mode.semantic: self.backend.vector_search(vector, filters, depth),
-        }
+        nearest = self.backend.vector_search(vector, filters, depth)
+        if mode is Mode.semantic:
+            return {Mode.semantic: nearest}, nearest.hits
+        lists = {Mode.bm25: self.backend.text_search(query, filters, depth), Mode.semantic: nearest}
         fused = rrf(
             [[doc_id for doc_id, _ in lists[m].hits] for m in (Mode.bm25, Mode.semantic)],
             k=self.fusion.k,
             weights=self.fusion.weights(text),
         )
-        return lists, fused, max(lists[Mode.bm25].total, len(fused))
+        return lists, fused
 
     def _snippets(self, article: Article, match: MatchSet, passage: int | None) -> list[str]:
         """Query terms marked where they occur; for a vector hit without any,

@@ -96,6 +96,7 @@ class FacetValue(BaseModel):
 
 
 class Facets(BaseModel):
+    total: int = Field(0, description="articles in the result set the facets count")
     source: list[FacetValue] = Field(default_factory=list)
     lang: list[FacetValue] = Field(default_factory=list)
     date_histogram: list[FacetValue] = Field(default_factory=list)

@@ -22,6 +22,7 @@ from search.config import Settings, load_settings
 from search.engine import SearchService
 from search.index_meta import IndexMeta
 from search.models import Filters, Mode, SearchRequest
+from search.query import parse
 from search.saved import SavedFilters, SavedQueryCreate, SavedQueryStore, SavedQueryUpdate
 
 ES_URL = os.environ.get("ARSHIF_ES_URL")
@@ -211,6 +212,19 @@ def test_facets_and_stats(backend: Backend, tmp_path: Path) -> None:
     stats = backend.stats()
     assert stats.documents == len(ARTICLES) and stats.sources["spa"] == 3
     assert stats.date_min.date().isoformat() == "2015-07-01"
+
+
+def test_a_result_set_is_the_text_matches_plus_the_vector_hits(backend: Backend, tmp_path: Path) -> None:
+    """What hybrid and semantic searches count (their total, their facets)."""
+    index(backend, tmp_path)
+    query = parse("النفط")  # matches "oil" only
+    assert backend.matching(query, Filters(), []) == backend.text_search(query, Filters(), 10).total == 1
+    union = backend.facets(query, Filters(), ["school", "oil"])
+    assert union.total == backend.matching(query, Filters(), ["school", "oil"]) == 2
+    assert {v.value: v.count for v in union.source} == {"okaz": 2}
+    within = backend.facets(query, Filters(sources=("spa",)), ["school", "schools"])
+    assert within.total == 1 and [(v.value, v.count) for v in within.source] == [("spa", 1)]
+    assert backend.facets(None, Filters(), ["schools"]).total == backend.matching(None, Filters(), []) + 1 == 1
 
 
 def test_cluster_members_newest_first(backend: Backend, tmp_path: Path) -> None:

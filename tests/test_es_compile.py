@@ -102,6 +102,26 @@ def test_unscored_queries_leave_both_bonuses_out(compiler: Compiler) -> None:
     }
 
 
+def test_a_result_set_is_the_matches_or_the_vector_hits_within_the_filters(compiler: Compiler) -> None:
+    query = parse("دمشق")
+    assert compiler.result_set(query, Filters(), []) == compiler.compile(query, Filters(), scored=False)
+    assert compiler.result_set(None, Filters(), []) == MATCH_NONE
+    assert compiler.result_set(None, Filters(), ["a"]) == {"ids": {"values": ["a"]}}
+    assert compiler.result_set(query, Filters(exclude_langs=("en",)), ["a", "b"]) == {
+        "bool": {
+            "must": [
+                {
+                    "bool": {
+                        "should": [_words("دمشق")["bool"]["should"][0], {"ids": {"values": ["a", "b"]}}],
+                        "minimum_should_match": 1,
+                    }
+                }
+            ],
+            "must_not": [{"terms": {"lang": ["en"]}}],
+        }
+    }
+
+
 def test_proximity_pairs_follow_runs_of_wanted_words_of_one_field(compiler: Compiler) -> None:
     three = compiled(compiler, "وزير الخارجية السعودي")
     assert three["bool"]["should"] == _near("وزير", "الخارجيه") + _near("الخارجيه", "السعودي")

@@ -277,14 +277,35 @@ def test_facets_from_aggregations() -> None:
     facets = backend(wire).facets(parse("نفط"), Filters())
     assert [(v.value, v.count) for v in facets.source] == [("okaz", 3)]
     assert [(v.value, v.count) for v in facets.date_histogram] == [("2015-07-01", 2)]
+    assert facets.total == 4
     sent = wire.requests[-1].body
-    assert sent["size"] == 0
+    assert sent["size"] == 0 and sent["track_total_hits"] is True
     assert sent["aggs"]["dates"]["date_histogram"] == {
         "field": "date",
         "calendar_interval": "day",
         "format": "yyyy-MM-dd",
         "min_doc_count": 1,
     }
+
+
+def test_facets_and_matches_of_a_hybrid_result_set_add_the_vector_hits() -> None:
+    answer = {
+        "hits": {"total": {"value": 7}, "hits": []},
+        "aggregations": {n: {"buckets": []} for n in ("source", "lang", "dates")},
+    }
+    wire = Wire(
+        routes(
+            existing_index()
+            | {("POST", "/arshif/_search"): (200, answer), ("POST", "/arshif/_count"): (200, {"count": 7})}
+        )
+    )
+    store = backend(wire)
+    assert store.facets(parse("نفط"), Filters(sources=("okaz",)), ["a", "b"]).total == 7
+    union = wire.requests[-1].body["query"]
+    assert union["bool"]["must"][0]["bool"]["should"][1] == {"ids": {"values": ["a", "b"]}}
+    assert union["bool"]["filter"] == [{"terms": {"source": ["okaz"]}}]
+    assert store.matching(None, Filters(), ["a"]) == 7
+    assert wire.requests[-1].body == {"query": {"ids": {"values": ["a"]}}}
 
 
 def _reindex_table(task_status: dict) -> dict:

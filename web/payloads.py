@@ -43,7 +43,10 @@ class ApiFacets(BaseModel):
 class SearchPayload(BaseModel):
     query: str
     mode: Mode
-    total: int
+    total: int = Field(
+        description="articles found, as the facets count them: the query's matches (bm25), "
+        "the 100 nearest (semantic), or both (hybrid)"
+    )
     took_ms: float
     page: int
     size: int

@@ -17,6 +17,7 @@ required text query, so neither changes which documents match.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -160,6 +161,21 @@ class Compiler:
         if restriction is not None:
             body.update(restriction["bool"])
         return {"bool": body}
+
+    def result_set(self, query: Query | None, filters: Filters, ids: Sequence[str]) -> Dsl:
+        """A search's result set, for its facets and total: the articles
+        matching ``query`` (none when ``None``) or named in ``ids`` (its vector
+        hits), within ``filters``."""
+        if not ids:
+            return self.compile(query, filters, scored=False) if query is not None else MATCH_NONE
+        found: Dsl = {"ids": {"values": list(ids)}}
+        text = self.clauses(query.clauses, scored=False) if query is not None else None
+        if text is not None:
+            found = {"bool": {"should": [text, found], "minimum_should_match": 1}}
+        restriction = self.filter_query(filters)
+        if restriction is None:
+            return found
+        return {"bool": {"must": [found], **restriction["bool"]}}
 
 
 def _iso(value: datetime) -> str:

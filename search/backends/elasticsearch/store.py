@@ -410,7 +410,7 @@ class ElasticsearchBackend:
         result = self._search("highlighting", **body)
         return highlight.snippets_from_hits(result["hits"]["hits"], count)
 
-    def facets(self, query: Query, filters: Filters) -> Facets:
+    def facets(self, query: Query | None, filters: Filters, ids: Sequence[str] = ()) -> Facets:
         aggregations = {
             "source": {"terms": {"field": "source", "size": 50}},
             "lang": {"terms": {"field": "lang", "size": 10}},
@@ -423,8 +423,9 @@ class ElasticsearchBackend:
                 }
             },
         }
-        query_dsl = self.compiler.compile(query, filters, scored=False)
-        result = self._search("computing facets", query=query_dsl, size=0, aggs=aggregations)["aggregations"]
+        query_dsl = self.compiler.result_set(query, filters, ids)
+        found = self._search("computing facets", query=query_dsl, size=0, track_total_hits=True, aggs=aggregations)
+        result = found["aggregations"]
 
         def values(name: str, key: str) -> list[FacetValue]:
             return [
@@ -434,8 +435,17 @@ class ElasticsearchBackend:
             ]
 
         return Facets(
-            source=values("source", "key"), lang=values("lang", "key"), date_histogram=values("dates", "key_as_string")
+            total=found["hits"]["total"]["value"],
+            source=values("source", "key"),
+            lang=values("lang", "key"),
+            date_histogram=values("dates", "key_as_string"),
         )
+
+    def matching(self, query: Query | None, filters: Filters, ids: Sequence[str] = ()) -> int:
+        with guard(self.url, f"counting matches in '{self.alias}'"):
+            return int(
+                self.client.count(index=self.alias, query=self.compiler.result_set(query, filters, ids))["count"]
+            )
 
     def cluster(self, cluster_id: str, limit: int) -> Ranked:
         """Members of a near-duplicate cluster (score 0, newest first) and its size."""

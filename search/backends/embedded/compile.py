@@ -9,6 +9,7 @@ clauses, so they never change which documents match.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import tantivy
@@ -128,6 +129,19 @@ class Compiler:
         if not parts:
             return text
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), *parts])
+
+    def result_set(self, query: Query | None, filters: Filters, ids: Sequence[str]) -> tantivy.Query:
+        """A search's result set, for its facets and total: the articles
+        matching ``query`` (none when ``None``) or named in ``ids`` (its vector
+        hits), within ``filters``."""
+        if not ids:
+            return self.compile(query, filters, scored=False) if query is not None else tantivy.Query.empty_query()
+        found = _any([tantivy.Query.term_query(self.schema, "id", doc_id) for doc_id in ids])
+        text = self.clauses(query.clauses, scored=False) if query is not None else None
+        if text is not None:
+            found = tantivy.Query.boolean_query([(tantivy.Occur.Should, text), (tantivy.Occur.Should, found)])
+        parts = self.filters(filters)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, found), *parts]) if parts else found
 
 
 # tantivy dates are nanoseconds in an i64: about 1677-09-21 .. 2262-04-11.

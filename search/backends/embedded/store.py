@@ -321,14 +321,14 @@ class EmbeddedBackend:
                 out.append(article)
         return out
 
-    def facets(self, query: Query, filters: Filters) -> Facets:
-        compiled = self.compiler.compile(query, filters, scored=False)
+    def facets(self, query: Query | None, filters: Filters, ids: Sequence[str] = ()) -> Facets:
         aggregations = {
             "source": {"terms": {"field": "source", "size": 50}},
             "lang": {"terms": {"field": "lang", "size": 10}},
             "dates": {"date_histogram": {"field": "date", "fixed_interval": "1d"}},
+            "total": {"value_count": {"field": "indexed_at"}},  # every article has one: counts the set
         }
-        result = self.searcher.aggregate(compiled, aggregations)
+        result = self.searcher.aggregate(self.compiler.result_set(query, filters, ids), aggregations)
 
         def terms(name: str) -> list[FacetValue]:
             return [
@@ -342,7 +342,11 @@ class EmbeddedBackend:
             for b in result.get("dates", {}).get("buckets", [])
             if b["doc_count"]
         ]
-        return Facets(source=terms("source"), lang=terms("lang"), date_histogram=days)
+        total = int(result.get("total", {}).get("value") or 0)
+        return Facets(total=total, source=terms("source"), lang=terms("lang"), date_histogram=days)
+
+    def matching(self, query: Query | None, filters: Filters, ids: Sequence[str] = ()) -> int:
+        return self.searcher.search(self.compiler.result_set(query, filters, ids), 1, count=True).count
 
     def count(self) -> int:
         return self.searcher.num_docs
