@@ -173,7 +173,9 @@ def main() -> None:
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     args = parser.parse_args()
     if not NEWS.exists() or not QUERIES.exists():
-        raise SystemExit(f"bench data missing: {NEWS} and {QUERIES} (see ../shared/data/README.md, or set ARSHIF_BENCH_DATA)")
+        raise SystemExit(
+            f"bench data missing: {NEWS} and {QUERIES} (see ../shared/data/README.md, or set ARSHIF_BENCH_DATA)"
+        )
     index = args.index or Path(tempfile.mkdtemp(prefix="arshif-bench-web-")) / "index"
     if not (index / "arshif.json").exists():
         build_index(index)

@@ -45,7 +45,7 @@ class SearchPayload(BaseModel):
     mode: Mode
     total: int = Field(
         description="articles found, as the facets count them: the query's matches (bm25), "
-        "the 100 nearest (semantic), or both (hybrid)"
+        "the 100 nearest or as many as the page reaches (semantic), or both (hybrid)"
     )
     took_ms: float
     page: int
