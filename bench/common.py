@@ -95,6 +95,10 @@ class TimedEmbedder:
     def dimension(self) -> int:
         return self.inner.dimension
 
+    @property
+    def similarity_floor(self) -> float:
+        return self.inner.similarity_floor
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.encode_queries(texts)
 

@@ -13,7 +13,7 @@ import orjson
 import typer
 from rich.text import Text
 
-from cli.common import BackendOption, EsUrlOption, IndexOption, fail, open_backend, out
+from cli.common import BackendOption, EsUrlOption, IndexOption, fail, open_backend, out, settings_for
 from search.backend import Backend, BackendError
 from search.embed import EmbedderError, load_embedder
 from search.engine import SearchService, open_service
@@ -42,11 +42,13 @@ def _terminal(snippet: str) -> Text:
 
 def service_for(backend: Backend, mode: Mode | None, strict: bool = False, embedder: str | None = None) -> SearchService:
     """A search service with the index's own embedder loaded (or the one named,
-    which must be the same), unless only BM25 is asked for."""
+    which must be the same), unless only BM25 is asked for. Fusion settings
+    (``ARSHIF_MIN_SIMILARITY``) come from the environment."""
+    fusion = settings_for(None).fusion()
     try:
         if embedder is None or mode is Mode.bm25:
-            return open_service(backend, strict=strict, vectors=mode is not Mode.bm25)
-        return SearchService(backend, backend.analyzer, strict=strict, embedder=load_embedder(embedder))
+            return open_service(backend, strict=strict, vectors=mode is not Mode.bm25, fusion=fusion)
+        return SearchService(backend, backend.analyzer, strict=strict, embedder=load_embedder(embedder), fusion=fusion)
     except EmbedderError as error:
         fail(f"embedder: {error} (or search with --mode bm25)")
 

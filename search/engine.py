@@ -116,8 +116,9 @@ class SearchService:
         vector = self.embedder.encode_queries([text])[0]
         depth = max(wanted, self.fusion.depth)
         nearest = self.backend.vector_search(vector, filters, depth)
-        floor = self.fusion.min_similarity
-        nearest = Ranked([hit for hit in nearest.hits if hit[1] >= floor], nearest.total, nearest.passages)
+        if nearest.hits:
+            floor = self.fusion.similarity_floor(self.embedder.similarity_floor, max(s for _, s in nearest.hits))
+            nearest = Ranked([hit for hit in nearest.hits if hit[1] >= floor], nearest.total, nearest.passages)
         if mode is Mode.semantic:
             return {Mode.semantic: nearest}, nearest.hits
         lists = {Mode.bm25: self.backend.text_search(query, filters, depth), Mode.semantic: nearest}
@@ -156,11 +157,13 @@ class SearchService:
         )
 
 
-def open_service(backend: Backend, strict: bool = False, vectors: bool = True) -> SearchService:
+def open_service(
+    backend: Backend, strict: bool = False, vectors: bool = True, fusion: FusionConfig | None = None
+) -> SearchService:
     """A service with the embedder the index was built with (``vectors=False``:
     BM25 only, no model loaded). Raises ``EmbedderError`` when it cannot be loaded."""
     embedder = load_embedder(backend.meta.embedder) if vectors and backend.meta.embedder else None
-    return SearchService(backend, backend.analyzer, strict=strict, embedder=embedder)
+    return SearchService(backend, backend.analyzer, strict=strict, embedder=embedder, fusion=fusion or FusionConfig())
 
 
 def _explain(doc_id: str, score: float, lists: dict[Mode, Ranked]) -> Explanation:

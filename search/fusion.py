@@ -40,13 +40,26 @@ class FusionConfig(BaseModel):
         "archive BM25 can match only names and numbers there, and its list would drown the vector list",
     )
     depth: int = Field(100, ge=1, le=10_000, description="results taken from each list before fusion")
-    min_similarity: float = Field(
-        -1.0,
+    min_similarity: float | None = Field(
+        None,
         ge=-1,
         le=1,
         description="vector hits less similar to the query than this (cosine) are not results, so a query "
-        "nothing resembles finds nothing and totals count only articles that resemble it",
+        "nothing resembles finds nothing and totals count only articles that resemble it; None: the "
+        "embedder's measured floor (Embedder.similarity_floor)",
     )
+    similarity_margin: float | None = Field(
+        0.15,
+        ge=0,
+        description="a vector hit this close to the query's best one is kept below min_similarity: short "
+        "queries resemble everything weakly (a 3-word English query's best hit has cosine 0.37 at the "
+        "median), and the floor alone would leave them without results; None: the floor alone",
+    )
+
+    def similarity_floor(self, embedder_floor: float, best: float) -> float:
+        """The cosine a vector hit needs, given the query's best hit."""
+        floor = embedder_floor if self.min_similarity is None else self.min_similarity
+        return floor if self.similarity_margin is None else min(floor, best - self.similarity_margin)
 
     def weights(self, query: str) -> list[float]:
         """``[bm25, vector]`` for this query: the BM25 weight slides from

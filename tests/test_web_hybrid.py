@@ -42,3 +42,14 @@ def test_spelling_variants_give_the_same_hybrid_list(client):
     assert plain
     assert ranked("البُوكمَـال") == plain
     assert ranked("ألبوكمال") == plain
+
+
+
+def test_the_similarity_floor_setting_reaches_the_api(client):
+    """``min_similarity`` and ``similarity_margin`` (ARSHIF_*) decide which vector hits are results."""
+    params = {"q": "Iranian militia commanders held a meeting", "mode": "semantic"}
+    assert client.get("/api/v1/search", params=params).json()["total"] == 2
+    index = client.app.state.arshif.settings.index
+    with TestClient(create_app(settings_for(index, min_similarity=0.99, similarity_margin=None))) as strict:
+        body = strict.get("/api/v1/search", params=params).json()
+        assert body["total"] == 0 and body["hits"] == []

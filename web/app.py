@@ -54,7 +54,7 @@ def create_app(
         if saved is None:
             saved = open_saved_queries_from_settings(settings)
             opening.callback(saved.close)
-        searcher = InProcess(backend) if processes <= 1 else SearchProcesses(settings, processes)
+        searcher = InProcess(backend, settings.fusion()) if processes <= 1 else SearchProcesses(settings, processes)
         opening.callback(searcher.close)
         state = AppState(
             settings=settings, backend=backend, saved=saved, embedder=backend.stats().embedder, searcher=searcher

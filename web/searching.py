@@ -23,6 +23,7 @@ from search.backend import Backend, BackendError
 from search.backends import open_from_settings
 from search.config import Settings
 from search.engine import SearchService, open_service
+from search.fusion import FusionConfig
 from search.models import SearchRequest, SearchResponse
 
 # One BLAS thread per search process: the processes already use the cores,
@@ -38,16 +39,16 @@ class Searcher(Protocol):
     def close(self) -> None: ...
 
 
-def services(backend: Backend) -> dict[bool, SearchService]:
+def services(backend: Backend, fusion: FusionConfig) -> dict[bool, SearchService]:
     """The strict (API) and lenient (pages) services over one backend, sharing
     the index's embedder."""
-    api = open_service(backend, strict=True)
-    return {True: api, False: SearchService(backend, api.analyzer, strict=False, embedder=api.embedder)}
+    api = open_service(backend, strict=True, fusion=fusion)
+    return {True: api, False: SearchService(backend, api.analyzer, strict=False, embedder=api.embedder, fusion=fusion)}
 
 
 class InProcess:
-    def __init__(self, backend: Backend) -> None:
-        self._services = services(backend)
+    def __init__(self, backend: Backend, fusion: FusionConfig) -> None:
+        self._services = services(backend, fusion)
 
     def search(self, request: SearchRequest, strict: bool = True) -> SearchResponse:
         return self._services[strict].search(request)
@@ -62,7 +63,7 @@ _process_services: dict[bool, SearchService] | None = None
 
 def _start_process(settings: Settings, ready: BarrierType) -> None:
     global _process_services
-    _process_services = services(open_from_settings(settings))
+    _process_services = services(open_from_settings(settings), settings.fusion())
     ready.wait(START_SECONDS)  # no process takes requests before all are warm
 
 

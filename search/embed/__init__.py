@@ -30,6 +30,9 @@ class EmbedderError(RuntimeError):
 class Embedder(Protocol):
     name: str
     dimension: int
+    # The cosine below which a passage is unrelated to a query, measured for
+    # this model (bench_quality --floors); -1.0 where nobody measured it.
+    similarity_floor: float
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """(N, dimension) float32, L2-normalised."""
