@@ -6,22 +6,30 @@ written, harakat included. Every character from the article is HTML-escaped;
 only our own ``<mark>`` tags are markup.
 
 Speed: words never span white space and the analyzer caches the terms of
-each white-space-free chunk, so a text is matched chunk by chunk in C-speed
-passes; only the few chunks that hold a match are analysed word by word.
+each white-space-free chunk, so a text is matched chunk by chunk. First the
+text, folded as words are (a few array operations), is searched for the
+query's terms; only the chunks where one is found are looked up
+(``_candidates``), and only those that match are analysed word by word.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from html import escape
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter
 from typing import NamedTuple
 
+import numpy as np
+
 from search.analysis import Analyzer
+from search.analysis.chain import is_latin
+from search.analysis.normalize import DROPPED, letter_folds
 from search.query import Clause, Group, Occur, Phrase, Query, Word
 
 WINDOW_CHARS = 200
@@ -29,14 +37,22 @@ LEAD_CHARS = 60
 ELLIPSIS = "…"
 _OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than U+0020
 _HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape replaces
+# Where a Latin word can start (a letter outside the Arabic script): Snowball
+# rewrites Latin words, so any chunk with such a letter may hold a Latin term.
+_LATIN_LETTERS = re.compile(r"[^\W\d_\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
 
 
 @dataclass(frozen=True)
 class MatchSet:
-    """What to mark: stemmed terms of words, exact-term sequences of phrases."""
+    """What to mark: stemmed terms of words, exact-term sequences of phrases.
+    ``needles``: what a text, folded as words are, must contain where a match
+    is (None when that cannot be said); ``latin``: Latin terms too."""
 
     terms: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
+    needles: tuple[str, ...] | None = field(default=None, compare=False)
+    latin: bool = field(default=False, compare=False)
+    hamza_seats: bool = field(default=False, compare=False)
 
     @classmethod
     def from_query(cls, query: Query, analyzer: Analyzer) -> MatchSet:
@@ -58,7 +74,9 @@ class MatchSet:
                         phrases.append(sequence)
 
         visit(query.clauses)
-        return cls(frozenset(terms), tuple(phrases))
+        found = frozenset(terms)
+        needles = _needles(found, {p[0] for p in phrases}, analyzer)
+        return cls(found, tuple(phrases), needles, any(map(is_latin, found)), analyzer.config.hamza_seats)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.phrases)
@@ -70,6 +88,41 @@ class MatchSet:
     @cached_property
     def phrase_starts(self) -> frozenset[str]:
         return frozenset(phrase[0] for phrase in self.phrases)
+
+
+def _needles(terms: frozenset[str], phrase_starts: set[str], analyzer: Analyzer) -> tuple[str, ...] | None:
+    """The Arabic (and digit) terms and phrase starts: an affix-only stem, or
+    an exact word, is a substring of its folded word. None when one has case
+    (lowercasing, not folding, decides its spellings) or the stemmer rewrites words."""
+    if not analyzer.affix_only:
+        return None
+    needles = tuple({t for t in terms if not is_latin(t)} | phrase_starts)
+    return None if any(needle.upper() != needle for needle in needles) else needles
+
+
+@cache
+def _fold_tables(hamza_seats: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per code point of the basic plane: what it folds to, and whether
+    normalizing drops it."""
+    folds = np.arange(0x10000, dtype=np.uint32)
+    for raw, folded in letter_folds(hamza_seats).items():
+        folds[ord(raw)] = ord(folded)
+    dropped = np.zeros(0x10000, dtype=bool)
+    dropped[[ord(c) for c in DROPPED]] = True
+    return folds, dropped
+
+
+def _folded(flat: str, hamza_seats: bool) -> tuple[str, np.ndarray]:
+    """``flat`` with marks dropped and letters folded as each word's
+    normalization does (in a few array operations, not per character), and
+    where each of its characters is in ``flat``."""
+    codes = np.frombuffer(flat.encode("utf-32-le"), dtype=np.uint32)
+    folds, dropped = _fold_tables(hamza_seats)
+    basic = codes < 0x10000
+    index = np.where(basic, codes, 0)
+    kept = np.flatnonzero(~(dropped[index] & basic))
+    out = np.where(basic, folds[index], codes)[kept]
+    return out.tobytes().decode("utf-32-le"), kept
 
 
 class _Marked(NamedTuple):
@@ -92,18 +145,69 @@ def _holding(joined: list[str], wanted: frozenset[str] | set[str]) -> list[int]:
     return sorted({bisect_right(words_so_far, w) for w in found})
 
 
-def _phrase_chunks(exact: list[str], first: int, phrases: tuple[tuple[str, ...], ...]) -> set[int]:
+Span = tuple[int, int]
+
+
+def _flatten(text: str) -> str:
+    """``text`` with every white-space character as one space (line breaks and
+    no-break spaces, the common ones, by plain replacement): offsets unchanged,
+    and chunks are what lies between spaces."""
+    flat = text.replace("\n", " ").replace("\xa0", " ")
+    return _OTHER_SPACE.sub(" ", flat) if _OTHER_SPACE.search(flat) else flat
+
+
+def _chunk_at(flat: str, position: int) -> Span:
+    """The span of the chunk holding ``position``."""
+    end = flat.find(" ", position)
+    return flat.rfind(" ", 0, position) + 1, len(flat) if end < 0 else end
+
+
+def _all_chunks(flat: str) -> list[Span]:
+    """Every chunk (an empty one between two adjacent spaces): one split, and
+    the offsets follow from the lengths."""
+    lengths = list(map(len, flat.split(" ")))
+    starts = list(map(add, accumulate(lengths, initial=0), count()))
+    return list(zip(starts, map(add, starts, lengths)))
+
+
+def _candidates(flat: str, match: MatchSet) -> list[Span]:
+    """The chunks that can hold a match: where a needle is in the folded text
+    (C-speed passes, then only those chunks are looked up); every chunk when
+    there are no needles or the text is not in NFKC form (each word is, before
+    it is folded, so its spelling could differ)."""
+    if match.needles is None or not unicodedata.is_normalized("NFKC", flat):
+        return _all_chunks(flat)
+    try:
+        folded, where = _folded(flat, match.hamza_seats)
+    except UnicodeEncodeError:  # a lone surrogate
+        return _all_chunks(flat)
+    positions: list[int] = []
+    for needle in match.needles:
+        at = folded.find(needle)
+        while at >= 0:
+            positions.append(int(where[at]))
+            at = folded.find(needle, at + len(needle))
+    if match.latin:
+        positions += [hit.start() for hit in _LATIN_LETTERS.finditer(flat)]
+    return sorted({_chunk_at(flat, position) for position in positions})
+
+
+def _phrase_chunks(
+    flat: str, first: Span, exact_of: Callable[[Span], str], phrases: tuple[tuple[str, ...], ...]
+) -> set[Span]:
     """Chunks covered by a phrase that starts in chunk ``first``."""
     words: list[str] = []
-    owner: list[int] = []
-    wanted = max(map(len, phrases)) + len(exact[first].split())
+    owner: list[Span] = []
+    wanted = max(map(len, phrases)) + len(exact_of(first).split())
     chunk = first
-    while chunk < len(exact) and len(words) < wanted:
-        for word in exact[chunk].split():
+    while len(words) < wanted:
+        for word in exact_of(chunk).split():
             words.append(word)
             owner.append(chunk)
-        chunk += 1
-    covered: set[int] = set()
+        if chunk[1] >= len(flat):
+            break
+        chunk = _chunk_at(flat, chunk[1] + 1)
+    covered: set[Span] = set()
     for phrase in phrases:
         n = len(phrase)
         for i, word in enumerate(words):
@@ -112,32 +216,23 @@ def _phrase_chunks(exact: list[str], first: int, phrases: tuple[tuple[str, ...],
     return covered
 
 
-def _chunks(text: str) -> tuple[list[str], list[int]]:
-    """The white-space-free chunks of ``text`` (an empty one between two
-    adjacent white-space characters) and where each starts. Every white-space
-    character becomes one space (line breaks and no-break spaces, the common
-    ones, by plain replacement), so one split at spaces finds the chunks and
-    the offsets follow from their lengths: about half the time of a regex split."""
-    flat = text.replace("\n", " ").replace("\xa0", " ")
-    if _OTHER_SPACE.search(flat):
-        flat = _OTHER_SPACE.sub(" ", flat)
-    chunks = flat.split(" ")
-    return chunks, list(map(add, accumulate(map(len, chunks), initial=0), count()))
-
-
 def _marked_chunks(text: str, analyzer: Analyzer, match: MatchSet) -> _Marked:
     """The chunks that hold a query term or part of a phrase."""
-    chunks, starts = _chunks(text)
-    analysed = list(map(analyzer.chunks.__getitem__, chunks))
+    flat = _flatten(text)
+    candidates = _candidates(flat, match)
+    analysed = [analyzer.chunks[flat[start:end]] for start, end in candidates]
     terms = list(map(itemgetter(0), analysed))
-    keys = {i: terms[i] for i in _holding(terms, match.terms)}
+    keys = {candidates[i]: terms[i] for i in _holding(terms, match.terms)}
     if match.phrases:
-        exact = list(map(itemgetter(1), analysed))
-        for first in _holding(exact, match.phrase_starts):
-            for covered in _phrase_chunks(exact, first, match.phrases):
-                keys.setdefault(covered, exact[covered])
+
+        def exact_of(span: Span) -> str:
+            return analyzer.chunks[flat[span[0] : span[1]]][1]
+
+        for i in _holding(list(map(itemgetter(1), analysed)), match.phrase_starts):
+            for covered in _phrase_chunks(flat, candidates[i], exact_of, match.phrases):
+                keys.setdefault(covered, exact_of(covered))
     marked = sorted(keys)
-    return _Marked([starts[i] for i in marked], [starts[i] + len(chunks[i]) for i in marked], [keys[i] for i in marked])
+    return _Marked([start for start, _ in marked], [end for _, end in marked], [keys[span] for span in marked])
 
 
 def _word_marks(

@@ -2,10 +2,12 @@
 
 import re
 from html import unescape
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search import highlight
 from search.analysis import Analyzer
 from search.highlight import MatchSet, highlight_all, snippets
 from search.query import parse
@@ -96,7 +98,10 @@ def test_phrase_split_by_punctuation_and_lines_is_found():
     assert html == "قال إن <mark>دير</mark>،\n<mark>الزور</mark> هادئة"
 
 
-PIECES = ["البوكمال", "البُوكمَال", "بالبوكمال", "الزور", "سوريا", "في", "Syria", "syrian", "ﻻ", "٣", "<b>", "&", "،", "(", "/"]
+PIECES = [
+    "البوكمال", "البُوكمَال", "بالبوكمال", "الزور", "سوريا", "في", "Syria", "syrian", "ﻻ", "٣", "<b>", "&", "،", "(", "/",
+    "٢٠١٥م", "2015", "أوبك", "لأوبك", "Oil", "oils", "cafe\u0301", "ﷺ", "ΑΣ", "الـــزور", "سوري\u200cا",
+]
 GAPS = [" ", "\n", "\xa0", "  ", "", "\u200f"]
 
 
@@ -126,3 +131,20 @@ def test_chunk_matching_marks_exactly_the_words_word_analysis_finds(pieces, quer
         if token.term in wanted.terms and (not expected or token.start >= expected[-1][1]):
             expected.append((token.start, token.end))
     assert marked_spans(highlight_all(text, ANALYZER, wanted)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GAPS)), max_size=40),
+    st.lists(st.sampled_from(PIECES[:8] + PIECES[15:22]), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_candidate_chunks_change_no_mark(pieces, query_words, phrase):
+    """The folded-text pass that picks candidate chunks only saves work: the
+    marks are those of analysing every chunk."""
+    text = "".join(piece + gap for piece, gap in pieces)
+    query = " ".join(query_words)
+    wanted = match(f'"{query}"' if phrase else query)
+    with mock.patch.object(highlight, "_candidates", lambda flat, match: highlight._all_chunks(flat)):
+        everything = highlight_all(text, ANALYZER, wanted)
+    assert highlight_all(text, ANALYZER, wanted) == everything

@@ -64,3 +64,4 @@ def test_latin_is_lowercased():
 def test_normalize_chains_all_rules():
     assert normalize("البُوكمَـــال") == "البوكمال"
     assert normalize("ﷺ") == "صلي الله عليه وسلم"
+

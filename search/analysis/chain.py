@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from search.analysis import stopwords
 from search.analysis.normalize import normalize
-from search.analysis.stem import ARABIC_STEMMERS, english
+from search.analysis.stem import AFFIX_ONLY, ARABIC_STEMMERS, english
 from search.analysis.tokenize import WORD, words
 
 # Bump when a rule changes what terms a text yields: indexes built with
@@ -58,7 +58,8 @@ class Token(NamedTuple):
     term: str | None
 
 
-def _is_latin(word: str) -> bool:
+def is_latin(word: str) -> bool:
+    """Whether a normalized word is stemmed as English (Arabic and digits are not)."""
     return word[0] < "\u0600" and not word[0].isdigit()
 
 
@@ -88,10 +89,16 @@ class Analyzer:
         stops = stopwords.ARABIC + stopwords.ENGLISH if self.config.stopwords else []
         self._stops = frozenset(normalize(w, self.config.hamza_seats) for w in stops)
 
+    @property
+    def affix_only(self) -> bool:
+        """Whether every Arabic (and digit) term is a substring of its
+        normalized word: Latin words go through Snowball English, which rewrites them."""
+        return self.config.stemmer in AFFIX_ONLY
+
     def _stem(self, exact: str) -> str | None:
         if exact in self._stops:
             return None
-        return english(exact) if _is_latin(exact) else self._arabic_stem(exact)
+        return english(exact) if is_latin(exact) else self._arabic_stem(exact)
 
     def word(self, raw: str) -> tuple[tuple[str, str | None], ...]:
         """``(exact, term)`` pairs for one raw word (several if a ligature

@@ -36,7 +36,9 @@ INVISIBLE = (
     | {"\ufeff", "\u00ad", "\u061c"}
 )
 
-_STRIP = {ord(c): None for c in _MARKS | INVISIBLE | {_TATWEEL}}
+# What ``strip_marks`` drops: a word's letters are the rest.
+DROPPED = frozenset(_MARKS | INVISIBLE | {_TATWEEL})
+_STRIP = {ord(c): None for c in DROPPED}
 
 _LETTERS = {
     # alef forms -> bare alef
@@ -105,3 +107,9 @@ def fold_spelling(text: str, hamza_seats: bool = False) -> str:
     and punctuation kept: what an embedder reads, so that a query's spelling
     variants get one vector, as they get one set of terms."""
     return fold_letters(strip_marks(compatibility(text)), hamza_seats)
+
+
+
+def letter_folds(hamza_seats: bool = False) -> dict[str, str]:
+    """The one-character folds ``fold_letters`` makes (letters and digits)."""
+    return _LETTERS | _DIGITS | (_HAMZA_SEATS if hamza_seats else {})

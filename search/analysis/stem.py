@@ -74,3 +74,7 @@ ARABIC_STEMMERS: dict[str, Callable[[str], str]] = {
     "snowball": snowball_arabic,
     "none": identity,
 }
+
+# Stemmers that only cut affixes: a stem is a substring of its normalized word,
+# which lets highlighting find candidate words with one substring search.
+AFFIX_ONLY = frozenset({"lucene", "light10", "none"})

@@ -56,7 +56,7 @@ _RANGES = (
 
 # Lucene's stemmer names for our stemmer choices (AnalysisConfig.stemmer).
 # Our analyzer stems a word with Snowball English when it starts with a Latin
-# letter and with the Arabic stemmer otherwise (chain._is_latin); a
+# letter and with the Arabic stemmer otherwise (chain.is_latin); a
 # condition filter makes the same choice per token (Painless, Basic license).
 LATIN_WORD = "int c = token.getTerm().charAt(0); return c < 1536 && !Character.isDigit(c);"
 NOT_LATIN_WORD = "int c = token.getTerm().charAt(0); return c >= 1536 || Character.isDigit(c);"
