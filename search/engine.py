@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from html import escape
 
+import numpy as np
+
 from search.analysis import Analyzer
 from search.analysis.normalize import fold_spelling
 from search.backend import Backend, Ranked
@@ -115,10 +117,7 @@ class SearchService:
         assert self.embedder is not None
         vector = self.embedder.encode_queries([text])[0]
         depth = max(wanted, self.fusion.depth)
-        nearest = self.backend.vector_search(vector, filters, depth)
-        if nearest.hits:
-            floor = self.fusion.similarity_floor(self.embedder.similarity_floor, max(s for _, s in nearest.hits))
-            nearest = Ranked([hit for hit in nearest.hits if hit[1] >= floor], nearest.total, nearest.passages)
+        nearest = self._resembling(self.backend.vector_search(vector, filters, depth), vector, filters)
         if mode is Mode.semantic:
             return {Mode.semantic: nearest}, nearest.hits
         lists = {Mode.bm25: self.backend.text_search(query, filters, depth), Mode.semantic: nearest}
@@ -128,6 +127,21 @@ class SearchService:
             weights=self.fusion.weights(text),
         )
         return lists, fused
+
+    def _resembling(self, nearest: Ranked, vector: np.ndarray, filters: Filters) -> Ranked:
+        """The vector hits that resemble the query (``FusionConfig.similarity_floor``).
+        The margin counts from the query's best match in the whole archive,
+        so a filter (a source, "indexed since") only ever removes results:
+        it never lets in articles that resemble the query less."""
+        if not nearest.hits:
+            return nearest
+        best = max(similarity for _, similarity in nearest.hits)
+        floor = self.fusion.similarity_floor(self.embedder.similarity_floor, best)
+        if not filters.is_empty and floor < self.fusion.similarity_floor(self.embedder.similarity_floor, 1.0):
+            archive = self.backend.vector_search(vector, Filters(), 1).hits
+            best = max([best, *(similarity for _, similarity in archive)])
+            floor = self.fusion.similarity_floor(self.embedder.similarity_floor, best)
+        return Ranked([hit for hit in nearest.hits if hit[1] >= floor], nearest.total, nearest.passages)
 
     def _snippets(self, article: Article, match: MatchSet, passage: int | None) -> list[str]:
         """Query terms marked where they occur; for a vector hit without any,

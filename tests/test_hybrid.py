@@ -251,3 +251,18 @@ def test_vectors_without_text_after_a_killed_run_are_never_shown(service: Search
     store.commit()  # vectors committed, the text commit never happened
     response = service.search(SearchRequest(query="تراجعت أسعار النفط الخام", mode=Mode.semantic, limit=3))
     assert "ghost" not in ids(response) and ids(response)[0] == "oil-down"
+
+
+def test_a_filter_never_lets_in_articles_that_resemble_the_query_less(service: SearchService) -> None:
+    """The margin counts from the query's best match in the whole archive:
+    a saved search's "new since" filter must not turn unrelated new articles
+    into results because nothing new resembles the query."""
+    service.fusion = FusionConfig()
+    query = "Heavy rain closed the roads in Jeddah"
+    everything = service.search(SearchRequest(query=query, mode=Mode.semantic))
+    assert ids(everything)[0] == "rain" and "football" not in ids(everything)
+    for mode in (Mode.semantic, Mode.hybrid):
+        sabq = service.search(SearchRequest(query=query, mode=mode, filters=Filters(sources=("Sabq",)), facets=True))
+        assert sabq.hits == [] and sabq.total == 0
+    okaz = service.search(SearchRequest(query=query, mode=Mode.semantic, filters=Filters(sources=("Okaz",))))
+    assert set(ids(okaz)) <= set(ids(everything)) and ids(okaz)[0] == "rain"
