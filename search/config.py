@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     es_shards: int = Field(1, ge=1, description="primary shards of a new Elasticsearch index (see docs/elasticsearch.md)")
     es_replicas: int = Field(0, ge=0, description="replicas of a new Elasticsearch index (0 on a single node)")
     es_rrf: Literal["auto", "server", "client"] = Field(
-        "auto", description="hybrid fusion on Elasticsearch: server-side rrf retriever when licensed (auto), always, or never"
+        "auto",
+        description="whether the Elasticsearch backend's hybrid_search may use the server's rrf retriever: when "
+        "licensed (auto), always, or never; search always fuses client-side (docs/elasticsearch.md)",
     )
     min_similarity: float | None = Field(
         None,
