@@ -157,12 +157,15 @@ class SearchService:
         it never lets in articles that resemble the query less."""
         if not nearest.hits:
             return nearest
+        assert self.embedder is not None
+        embedder_floor = self.embedder.similarity_floor
         best = max(similarity for _, similarity in nearest.hits)
-        floor = self.fusion.similarity_floor(self.embedder.similarity_floor, best)
-        if not filters.is_empty and floor < self.fusion.similarity_floor(self.embedder.similarity_floor, 1.0):
+        floor = self.fusion.similarity_floor(embedder_floor, best)
+        margin_decides = floor < self.fusion.similarity_floor(embedder_floor, best=1.0)
+        if margin_decides and not filters.is_empty:
             archive = self.backend.vector_search(vector, Filters(), 1).hits
             best = max([best, *(similarity for _, similarity in archive)])
-            floor = self.fusion.similarity_floor(self.embedder.similarity_floor, best)
+            floor = self.fusion.similarity_floor(embedder_floor, best)
         return Ranked([hit for hit in nearest.hits if hit[1] >= floor], nearest.total, nearest.passages)
 
     def _snippets(self, article: Article, match: MatchSet, passage: int | None) -> list[str]:

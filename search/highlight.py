@@ -46,12 +46,11 @@ _LATIN_LETTERS = re.compile(r"[^\W\d_\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb
 class MatchSet:
     """What to mark: stemmed terms of words, exact-term sequences of phrases.
     ``needles``: what a text, folded as words are, must contain where a match
-    is (None when that cannot be said); ``latin``: Latin terms too."""
+    is (None when that cannot be said)."""
 
     terms: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     needles: tuple[str, ...] | None = field(default=None, compare=False)
-    latin: bool = field(default=False, compare=False)
     hamza_seats: bool = field(default=False, compare=False)
 
     @classmethod
@@ -76,7 +75,7 @@ class MatchSet:
         visit(query.clauses)
         found = frozenset(terms)
         needles = _needles(found, {p[0] for p in phrases}, analyzer)
-        return cls(found, tuple(phrases), needles, any(map(is_latin, found)), analyzer.config.hamza_seats)
+        return cls(found, tuple(phrases), needles, analyzer.config.hamza_seats)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.phrases)
@@ -88,6 +87,11 @@ class MatchSet:
     @cached_property
     def phrase_starts(self) -> frozenset[str]:
         return frozenset(phrase[0] for phrase in self.phrases)
+
+    @cached_property
+    def latin(self) -> bool:
+        """Whether a term is Latin (Snowball rewrote it: no needle finds it)."""
+        return any(map(is_latin, self.terms))
 
 
 def _needles(terms: frozenset[str], phrase_starts: set[str], analyzer: Analyzer) -> tuple[str, ...] | None:

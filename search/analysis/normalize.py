@@ -67,8 +67,14 @@ _HAMZA_SEATS = {
 }
 _DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
 
-_FOLD = str.maketrans(_LETTERS | _DIGITS)
-_FOLD_SEATS = str.maketrans(_LETTERS | _DIGITS | _HAMZA_SEATS)
+
+def letter_folds(hamza_seats: bool = False) -> dict[str, str]:
+    """The one-character folds ``fold_letters`` makes (letters and digits)."""
+    return _LETTERS | _DIGITS | (_HAMZA_SEATS if hamza_seats else {})
+
+
+_FOLD = str.maketrans(letter_folds())
+_FOLD_SEATS = str.maketrans(letter_folds(hamza_seats=True))
 
 
 def compatibility(word: str) -> str:
@@ -107,9 +113,3 @@ def fold_spelling(text: str, hamza_seats: bool = False) -> str:
     and punctuation kept: what an embedder reads, so that a query's spelling
     variants get one vector, as they get one set of terms."""
     return fold_letters(strip_marks(compatibility(text)), hamza_seats)
-
-
-
-def letter_folds(hamza_seats: bool = False) -> dict[str, str]:
-    """The one-character folds ``fold_letters`` makes (letters and digits)."""
-    return _LETTERS | _DIGITS | (_HAMZA_SEATS if hamza_seats else {})

@@ -31,7 +31,7 @@ class Embedder(Protocol):
     name: str
     dimension: int
     # The cosine below which a passage is unrelated to a query, measured for
-    # this model (bench_quality --floors); -1.0 where nobody measured it.
+    # this model (bench/bench_floor.py); -1.0 where nobody measured it.
     similarity_floor: float
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
