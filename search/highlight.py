@@ -19,17 +19,15 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from html import escape
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter
 from typing import NamedTuple
 
-import numpy as np
-
 from search.analysis import Analyzer
 from search.analysis.chain import is_latin
-from search.analysis.normalize import DROPPED, letter_folds
+from search.analysis.codepoints import folded
 from search.query import Clause, Group, Occur, Phrase, Query, Word
 
 WINDOW_CHARS = 200
@@ -104,31 +102,6 @@ def _needles(terms: frozenset[str], phrase_starts: set[str], analyzer: Analyzer)
     return None if any(needle.upper() != needle for needle in needles) else needles
 
 
-@cache
-def _fold_tables(hamza_seats: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Per code point of the basic plane: what it folds to, and whether
-    normalizing drops it."""
-    folds = np.arange(0x10000, dtype=np.uint32)
-    for raw, folded in letter_folds(hamza_seats).items():
-        folds[ord(raw)] = ord(folded)
-    dropped = np.zeros(0x10000, dtype=bool)
-    dropped[[ord(c) for c in DROPPED]] = True
-    return folds, dropped
-
-
-def _folded(flat: str, hamza_seats: bool) -> tuple[str, np.ndarray]:
-    """``flat`` with marks dropped and letters folded as each word's
-    normalization does (in a few array operations, not per character), and
-    where each of its characters is in ``flat``."""
-    codes = np.frombuffer(flat.encode("utf-32-le"), dtype=np.uint32)
-    folds, dropped = _fold_tables(hamza_seats)
-    basic = codes < 0x10000
-    index = np.where(basic, codes, 0)
-    kept = np.flatnonzero(~(dropped[index] & basic))
-    out = np.where(basic, folds[index], codes)[kept]
-    return out.tobytes().decode("utf-32-le"), kept
-
-
 class _Marked(NamedTuple):
     """The chunks of a text that hold a match, in text order."""
 
@@ -182,15 +155,15 @@ def _candidates(flat: str, match: MatchSet) -> list[Span]:
     if match.needles is None or not unicodedata.is_normalized("NFKC", flat):
         return _all_chunks(flat)
     try:
-        folded, where = _folded(flat, match.hamza_seats)
+        folded_text, where = folded(flat, match.hamza_seats)
     except UnicodeEncodeError:  # a lone surrogate
         return _all_chunks(flat)
     positions: list[int] = []
     for needle in match.needles:
-        at = folded.find(needle)
+        at = folded_text.find(needle)
         while at >= 0:
             positions.append(int(where[at]))
-            at = folded.find(needle, at + len(needle))
+            at = folded_text.find(needle, at + len(needle))
     if match.latin:
         positions += [hit.start() for hit in _LATIN_LETTERS.finditer(flat)]
     return sorted({_chunk_at(flat, position) for position in positions})

@@ -12,7 +12,11 @@ import re
 from search.analysis.normalize import INVISIBLE
 
 _JOINERS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640" + "".join(sorted(INVISIBLE))
-WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_JOINERS}])*")
+_START = r"[^\W_]"  # a letter or digit
+_JOINER = rf"[{_JOINERS}]"  # a mark a word may hold after its first letter
+WORD = re.compile(rf"{_START}(?:{_START}|{_JOINER})*")
+WORD_START = re.compile(_START)
+JOINER = re.compile(_JOINER)
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,113 @@
+"""The normalization rules as per-code-point tables, for whole texts at once.
+
+``normalize`` works on one word, in Python. Two hot paths want a whole text
+and use these tables with numpy instead (a few array operations per text):
+highlighting looks for folded query terms in an article (``folded``), and
+indexing takes a text's normalized words (``plain_words``).
+
+Both cover the basic plane; a text with a character beyond it goes the
+per-word way.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import numpy as np
+
+from search.analysis.normalize import DROPPED, letter_folds, normalize
+from search.analysis.tokenize import JOINER, WORD_START
+
+BASIC_PLANE = 0x10000
+DROP = 0xFFFF_FFFE
+PER_WORD = 0xFFFF_FFFF
+_SPACE = ord(" ")
+# Letters that combine with the letter before them into one (hamza and madda
+# above or below an alef, Hangul vowels and finals): normalizing a word
+# composes them, which no per-character table can do.
+_HANGUL_COMPOSING = [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]
+
+
+@cache
+def fold_tables(hamza_seats: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per code point: what it folds to, and whether normalizing drops it."""
+    folds = np.arange(BASIC_PLANE, dtype=np.uint32)
+    for raw, folded_letter in letter_folds(hamza_seats).items():
+        folds[ord(raw)] = ord(folded_letter)
+    dropped = np.zeros(BASIC_PLANE, dtype=bool)
+    dropped[[ord(c) for c in DROPPED]] = True
+    return folds, dropped
+
+
+def folded(flat: str, hamza_seats: bool) -> tuple[str, np.ndarray]:
+    """``flat`` with marks dropped and letters folded as each word's
+    normalization does, and where each of its characters is in ``flat``."""
+    codes = np.frombuffer(flat.encode("utf-32-le"), dtype=np.uint32)
+    folds, dropped = fold_tables(hamza_seats)
+    basic = codes < BASIC_PLANE
+    index = np.where(basic, codes, 0)
+    kept = np.flatnonzero(~(dropped[index] & basic))
+    out = np.where(basic, folds[index], codes)[kept]
+    return out.tobytes().decode("utf-32-le"), kept
+
+
+def _composing() -> set[int]:
+    """Code points that compose with the one before them (second halves of
+    canonical decompositions)."""
+    seconds = set(_HANGUL_COMPOSING)
+    for code in range(BASIC_PLANE):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    return seconds
+
+
+@cache
+def word_table(hamza_seats: bool) -> np.ndarray:
+    """Per code point, what it becomes in a text's normalized words: its
+    normalized self, ``DROP`` (a mark inside a word), a space (it cannot be
+    in a word), or ``PER_WORD`` when that depends on its neighbours: NFKC
+    forms and ligatures, composing marks, final sigma, one letter lower-cased
+    into two, a mark that keeps a letter where a word cannot start."""
+    table = np.full(BASIC_PLANE, _SPACE, dtype=np.uint32)
+    composing = _composing()
+    for code in range(BASIC_PLANE):
+        char = chr(code)
+        starts, joins = bool(WORD_START.match(char)), bool(JOINER.match(char))
+        if not (starts or joins):
+            continue  # a separator: no word ever holds it, whatever its NFKC
+        out = normalize(char, hamza_seats)
+        reorders = unicodedata.combining(char) != 0  # NFKC may move it past a mark
+        if unicodedata.normalize("NFKC", char) != char or code in composing or char == "\u03a3":
+            table[code] = PER_WORD
+        elif out == "":
+            table[code] = DROP
+        elif starts and not reorders and len(out) == 1 and not out.isspace():
+            table[code] = ord(out)
+        else:
+            table[code] = PER_WORD
+    return table
+
+
+def plain_words(text: str, hamza_seats: bool, longest: int) -> str | None:
+    """``text`` with its words normalized (the same as normalizing each word)
+    and a space for everything between them; ``None`` when a character
+    needs the per-word way or a word is longer than ``longest``."""
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    if not codes.size:
+        return ""
+    if codes.max() >= BASIC_PLANE:
+        return None
+    mapped = word_table(hamza_seats)[codes]
+    if mapped.max() == PER_WORD:
+        return None
+    kept = mapped[mapped != DROP]
+    if kept.size > longest:
+        word_ends = np.flatnonzero(kept == _SPACE)
+        if np.diff(word_ends, prepend=-1, append=kept.size).max() > longest + 1:
+            return None
+    return kept.tobytes().decode("utf-32-le")
