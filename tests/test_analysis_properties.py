@@ -3,7 +3,7 @@ order, and harakat/tatweel never change the terms."""
 
 import random
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from search.analysis import Analyzer
@@ -18,14 +18,23 @@ ARABIC_WORDS = st.lists(
     min_size=1,
     max_size=12,
 ).map(" ".join)
+# Text the whole-text tables always normalize: Arabic letters, harakat,
+# tatweel, digits, Latin, punctuation and white space.
+PLAIN = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0621, max_codepoint=0x0652),
+        st.sampled_from("AZaz09_ .,:؛،«»()-\n\t\u00a0\u0640\u200c\u0660\u0669\u06f5"),
+    ),
+    max_size=80,
+)
 # Characters whose normalization depends on their neighbours or expands,
-# beside the ones it does not: what the whole-text tables must tell apart.
+# beside ones whose does not: what the tables must send the per-word way.
 TRICKY = st.one_of(
-    ARABIC,
+    st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
     st.characters(min_codepoint=0xFB50, max_codepoint=0xFEFF),  # presentation forms
     st.characters(min_codepoint=0x1100, max_codepoint=0x11FF),  # Hangul jamo (compose)
     st.characters(min_codepoint=0x0300, max_codepoint=0x036F),  # Latin combining marks
-    st.sampled_from("AZaz09_ İΣσςÉé²Ａ①ﷺ가\u00a0\u2026\u200b\u200d\u200f\u0640\u0653\u0654\u0655\n\t"),
+    st.sampled_from("İΣσςÉé²Ａ①ﷺ가\u2026\u200b\u200d\u200f\u0653\u0654\u0655"),
     st.characters(),
 )
 HARAKAT = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0640", "\u0670", *sorted(INVISIBLE)]
@@ -45,18 +54,40 @@ def test_analysis_never_crashes_and_offsets_stay_in_the_text(text):
 @settings(max_examples=300)
 @given(MIXED)
 def test_fast_indexing_path_equals_offset_path(text):
-    terms, exact = ANALYZER.joined(text)
-    assert terms.split() == [t.term for t in ANALYZER.tokens(text) if t.term]
-    assert exact.split() == [t.exact for t in ANALYZER.tokens(text)]
+    long = " ".join([text] * (300 // (len(text) + 1) + 1))  # long enough for the table way
+    for sample in (text, long):
+        terms, exact = ANALYZER.joined(sample)
+        assert terms.split() == [t.term for t in ANALYZER.tokens(sample) if t.term]
+        assert exact.split() == [t.exact for t in ANALYZER.tokens(sample)]
+
+
+def same_as_per_word(text: str, longest: int = 100) -> bool:
+    """Whether the tables took ``text`` (else ``None``: the per-word way),
+    asserting that they give what normalizing word by word gives."""
+    words = plain_words(text, hamza_seats=False, longest=longest)
+    if words is not None:
+        assert words.split() == [t.exact for t in ANALYZER.tokens(text)]
+        assert all(len(word) <= longest for word in words.split())
+    return words is not None
+
+
+@settings(max_examples=300)
+@given(PLAIN)
+def test_the_tables_normalize_plain_text_as_word_by_word(text):
+    assert same_as_per_word(text)
 
 
 @settings(max_examples=500)
-@given(st.text(alphabet=TRICKY, max_size=40))
-def test_whole_text_normalization_equals_per_word(text):
-    words = plain_words(text, hamza_seats=False, longest=8)
-    if words is not None:
-        assert words.split() == [t.exact for t in ANALYZER.tokens(text)]
-        assert all(len(word) <= 8 for word in words.split())
+@given(PLAIN, st.lists(st.tuples(st.integers(min_value=0), TRICKY), max_size=3))
+@example("سؤال و\u0654 ي\u0654ا", [])  # hamza composes with its seat
+@example("ΟΔΟΣ ΟΔΟΣ", [])  # final sigma
+@example("İstanbul ﻷ ﷺ 가\u11a8", [])  # a lower-case of two letters, ligatures, Hangul
+def test_neighbour_dependent_characters_go_the_per_word_way(text, inserts):
+    for position, char in inserts:
+        position %= len(text) + 1
+        text = text[:position] + char + text[position:]
+    same_as_per_word(text)
+    same_as_per_word(text, longest=4)
 
 
 @settings(max_examples=300)

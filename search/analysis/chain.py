@@ -30,6 +30,9 @@ from search.analysis.tokenize import WORD, words
 ANALYSIS_VERSION = 1
 MAX_TERM_CHARS = 100
 _CACHE_LIMIT = 2_000_000
+# Shorter texts are analysed chunk by chunk: a 48-character title takes 4 µs
+# that way, 14 µs by table (whose fixed cost is about 10 µs).
+_TABLE_MIN_CHARS = 256
 _V = TypeVar("_V")
 
 
@@ -155,10 +158,12 @@ class Analyzer:
 
         The index splits these on white space, so its terms are exactly ours.
         Most texts are normalized whole, by table (``plain_words``), and only
-        the stemming is per distinct word. The others are cut at white space
-        (words never span it) and each chunk's analysis is cached.
+        the stemming is per distinct word. Short texts (titles), where
+        numpy's fixed cost is more than the look-ups, and texts the table
+        cannot do are cut at white space (words never span it) and each
+        chunk's analysis is cached.
         """
-        exact = plain_words(text, self.config.hamza_seats, MAX_TERM_CHARS)
+        exact = plain_words(text, self.config.hamza_seats, MAX_TERM_CHARS) if len(text) >= _TABLE_MIN_CHARS else None
         if exact is None:
             pairs = list(map(self.chunks.__getitem__, text.split()))
             return " ".join(map(itemgetter(0), pairs)), " ".join(map(itemgetter(1), pairs))
