@@ -29,7 +29,7 @@ from indexer.duplicates import DuplicateStore
 from indexer.fields import MAX_BODY_CHARS
 from indexer.prepare import Prepared, Preparer
 from indexer.readers import read
-from indexer.records import Location, RawRecord, Reject
+from indexer.records import Location, RawLine, RawRecord, Reject
 from indexer.sources import Meter, total_bytes
 from indexer.workers import default_workers, map_chunks
 from search.backend import Backend
@@ -118,12 +118,9 @@ class IndexRun:
     _commit: Future[None] | None = field(default=None, init=False, repr=False)
     _committing: dict[str, Prepared] = field(default_factory=dict, init=False, repr=False)  # the batch in _commit
 
-    def records(self, paths: Iterable[Path], summary: RunSummary) -> Iterator[RawRecord | Reject]:
+    def records(self, paths: Iterable[Path], summary: RunSummary) -> Iterator[RawRecord | RawLine | Reject]:
         for path in paths:
-            for item in read(path, self.format, summary.meter):
-                if isinstance(item, RawRecord):
-                    summary.read += 1
-                yield item
+            yield from read(path, self.format, summary.meter, parse=False)
 
     def preparer(self, indexed: frozenset[str]) -> Preparer:
         return Preparer(
@@ -156,8 +153,10 @@ class IndexRun:
                     items = self._settle(chunk, preparer)
                     for item in items:
                         if isinstance(item, Reject):
+                            summary.read += item.record
                             self._reject(item, summary)
                             continue
+                        summary.read += 1
                         if self.progress and time.monotonic() - shown > PROGRESS_SECONDS:
                             self.progress(summary)
                             shown = time.monotonic()

@@ -1,6 +1,6 @@
 """The per-record work of a run that needs nothing but the record: field
-mapping, the duplicate fingerprint, and whatever the backend computes per
-article (the embedded backend's analysis). It is most of a run's CPU time,
+mapping (after parsing, for JSON lines), the duplicate fingerprint, and
+whatever the backend computes per article (the embedded backend's analysis). It is most of a run's CPU time,
 so ``indexer.workers`` runs it in worker processes, while the pipeline keeps
 what must be serial (duplicate decisions, index writes, commits).
 
@@ -18,7 +18,7 @@ import orjson
 
 from indexer.duplicates import Fingerprint, Fingerprinter
 from indexer.fields import MAX_BODY_CHARS, RecordError, to_article
-from indexer.records import RawRecord, Reject
+from indexer.records import RawLine, RawRecord, Reject
 from search.models import Article
 
 
@@ -44,15 +44,17 @@ class Preparer:
     # unchanged, and the pipeline finishes it only if it is not.
     indexed: AbstractSet[str] = frozenset()
 
-    def __call__(self, item: RawRecord | Reject) -> Prepared | Reject:
+    def __call__(self, item: RawRecord | RawLine | Reject) -> Prepared | Reject:
         """The prepared article, or why the record cannot be one (a reader's
         rejection passes through, so rejections keep their order)."""
+        if isinstance(item, RawLine):
+            item = item.parse()
         if isinstance(item, Reject):
             return item
         try:
             article = to_article(item, self.overrides, self.max_body_chars)
         except RecordError as error:
-            return Reject(item.location, str(error), orjson.dumps(item.fields, default=str).decode())
+            return Reject(item.location, str(error), orjson.dumps(item.fields, default=str).decode(), record=True)
         return Prepared(article, partial=True) if article.id in self.indexed else self.finish(article)
 
     def finish(self, article: Article) -> Prepared:
@@ -62,5 +64,5 @@ class Preparer:
             self.backend(article) if self.backend else None,
         )
 
-    def chunk(self, items: list[RawRecord | Reject]) -> list[Prepared | Reject]:
+    def chunk(self, items: list[RawRecord | RawLine | Reject]) -> list[Prepared | Reject]:
         return [self(item) for item in items]

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from indexer.decode import DecodeError
 from indexer.readers import delimited, html, json_array, jsonl, text, warc
-from indexer.records import Location, RawRecord, Reject
+from indexer.records import Location, RawLine, RawRecord, Reject
 from indexer.sources import Meter, Source, sources, walk
 
-Reader = Callable[[Source], Iterator[RawRecord | Reject]]
+Reader = Callable[[Source], Iterator[RawRecord | RawLine | Reject]]
 
 READERS: dict[str, Reader] = {
     "jsonl": jsonl.read,
@@ -60,7 +60,7 @@ def _reason(error: Exception) -> str:
     return f"cannot read: {error}"
 
 
-def _read_source(source: Source, format: str | None) -> Iterator[RawRecord | Reject]:
+def _read_source(source: Source, format: str | None, parse: bool) -> Iterator[RawRecord | RawLine | Reject]:
     kind = format or detect(source)
     if kind is None:
         suffix = source.suffixes[-1] if source.suffixes else "(none)"
@@ -73,7 +73,7 @@ def _read_source(source: Source, format: str | None) -> Iterator[RawRecord | Rej
     try:
         for item in READERS[kind](source):
             last = item.location
-            yield item
+            yield item.parse() if parse and isinstance(item, RawLine) else item
     except READ_ERRORS as error:
         yield Reject(Location(source.name, last.line if last else None), _reason(error))
         return
@@ -81,7 +81,11 @@ def _read_source(source: Source, format: str | None) -> Iterator[RawRecord | Rej
         yield Reject(Location(source.name), f"no records found (read as {kind})")
 
 
-def read(path: Path, format: str | None = None, meter: Meter | None = None) -> Iterator[RawRecord | Reject]:
+def read(
+    path: Path, format: str | None = None, meter: Meter | None = None, parse: bool = True
+) -> Iterator[RawRecord | RawLine | Reject]:
+    """Every record under ``path``, or why not. ``parse=False`` leaves JSON
+    lines to parse (``RawLine``) for the indexer's worker processes."""
     if not path.exists():
         yield Reject(Location(str(path)), "no such file or directory")
         return
@@ -89,6 +93,6 @@ def read(path: Path, format: str | None = None, meter: Meter | None = None) -> I
     for file in walk(path):
         try:
             for source in sources(file, meter):
-                yield from _read_source(source, format)
+                yield from _read_source(source, format, parse)
         except READ_ERRORS as error:
             yield Reject(Location(str(file)), _reason(error))
