@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from search.analysis import AnalysisConfig, Analyzer
+from search.analysis.codepoints import word_table
 from search.models import Article
 
 # (title terms, title exact, body terms, body exact), each space-joined
@@ -29,6 +30,7 @@ class FieldAnalysis:
 
     def __init__(self, config: AnalysisConfig) -> None:
         self.config = config
+        word_table(config.hamza_seats)  # built once here: forked workers share it
 
     @cached_property
     def analyzer(self) -> Analyzer:
