@@ -23,9 +23,9 @@ BASIC_PLANE = 0x10000
 DROP = 0xFFFF_FFFE
 PER_WORD = 0xFFFF_FFFF
 _SPACE = ord(" ")
-# Letters that combine with the letter before them into one (hamza and madda
-# above or below an alef, Hangul vowels and finals): normalizing a word
-# composes them, which no per-character table can do.
+# Hangul vowels and finals compose with the jamo before them by rule, not by
+# a listed decomposition (``_composing`` finds the listed ones, such as hamza
+# above a waw): normalizing a word composes them, which no table can do.
 _HANGUL_COMPOSING = [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]
 
 
@@ -69,7 +69,8 @@ def word_table(hamza_seats: bool) -> np.ndarray:
     normalized self, ``DROP`` (a mark inside a word), a space (it cannot be
     in a word), or ``PER_WORD`` when that depends on its neighbours: NFKC
     forms and ligatures, composing marks, final sigma, one letter lower-cased
-    into two, a mark that keeps a letter where a word cannot start."""
+    into two, a joining mark that normalizes to a letter (the per-word way
+    drops such a mark where no word has started)."""
     table = np.full(BASIC_PLANE, _SPACE, dtype=np.uint32)
     composing = _composing()
     for code in range(BASIC_PLANE):
