@@ -1,8 +1,9 @@
-"""The per-record work of a run that needs nothing but the record: field
-mapping (after parsing, for JSON lines), the duplicate fingerprint, and
-whatever the backend computes per article (the embedded backend's analysis). It is most of a run's CPU time,
-so ``indexer.workers`` runs it in worker processes, while the pipeline keeps
-what must be serial (duplicate decisions, index writes, commits).
+"""The per-record work of a run that needs nothing but the record: parsing
+(JSON lines), field mapping, the duplicate fingerprint, and whatever the
+backend computes per article (the embedded backend's analysis). It is most
+of a run's CPU time, so ``indexer.workers`` runs it in worker processes,
+while the pipeline keeps what must be serial (duplicate decisions, index
+writes, commits).
 
 A ``Preparer`` is pickled as configuration; each process builds its own
 caches from it.
