@@ -25,8 +25,8 @@ from search.query import Query, QuerySyntaxError, merge_filters, parse, parse_le
 NO_VECTORS = "hybrid search is unavailable: this index was built without vectors (--no-vectors); showing BM25 results"
 NO_EMBEDDER = "hybrid search is unavailable: no embedder is loaded for this index; showing BM25 results"
 # Query vectors kept per service: a researcher's next request often repeats
-# the query (another page, a filter, a saved search, the page after the API). Few enough that a bench
-# cycling hundreds of distinct queries never hits.
+# the query (another page, a filter, a saved search, the page after the API).
+# Few enough that a bench cycling hundreds of distinct queries never hits.
 QUERY_VECTORS_KEPT = 64
 
 
