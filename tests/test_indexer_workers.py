@@ -7,6 +7,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import orjson
 from indexer_fixtures import all_articles, random_body, run_index, write_jsonl
 
 from indexer.duplicates import FILE_NAME
@@ -65,3 +66,20 @@ def test_map_chunks_keeps_order_and_runs_small_input_in_process():
 
 def _double(chunk: list[int]) -> list[int]:
     return [2 * x for x in chunk]
+
+
+def test_json_lines_are_parsed_in_the_workers_whatever_their_encoding(tmp_path):
+    """The workers parse the lines (str lines when the file is decoded as
+    Windows-1256); a bad line is rejected where it is and not counted as read."""
+    rng = random.Random(11)
+    records = [{"id": f"w{i}", "title": f"خبر {i}", "body": random_body(rng, 40)} for i in range(2 * CHUNK_ITEMS + 10)]
+    lines = [orjson.dumps(record).decode() for record in records]
+    lines.insert(CHUNK_ITEMS + 5, '{"id": "broken", "body": ')
+    data = tmp_path / "old.jsonl"
+    data.write_bytes("\n".join(lines).encode("cp1256") + b"\n")
+    summary = run_index(tmp_path / "idx", [data], workers=2, dedup=False)
+    assert (summary.read, summary.indexed, summary.rejected) == (len(records), len(records), 1)
+    rejects = [orjson.loads(line) for line in (tmp_path / "idx" / "rejects.jsonl").read_bytes().splitlines()]
+    assert [r["line"] for r in rejects] == [CHUNK_ITEMS + 6] and "not valid JSON" in rejects[0]["reason"]
+    articles = all_articles(tmp_path / "idx")
+    assert articles["w7"].body == records[7]["body"] and articles["w7"].title == records[7]["title"]
