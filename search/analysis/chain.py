@@ -86,9 +86,10 @@ class _Memo(dict[str, _V]):
 @dataclass
 class Analyzer:
     config: AnalysisConfig = field(default_factory=AnalysisConfig)
-    _cache: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # raw word -> its (exact, term) pairs
+        self._words = _Memo(self._word)
         # white-space-free chunk -> (terms, exact terms), each space-joined
         self.chunks = _Memo(self._chunk)
         # normalized word -> its ranking term, "" for a stop word
@@ -111,17 +112,14 @@ class Analyzer:
     def word(self, raw: str) -> tuple[tuple[str, str | None], ...]:
         """``(exact, term)`` pairs for one raw word (several if a ligature
         expands to words, none if nothing but marks remains)."""
-        cached = self._cache.get(raw)
-        if cached is None:
-            if len(self._cache) > _CACHE_LIMIT:
-                self._cache.clear()
-            cached = tuple(
-                (exact, self._stem(exact))
-                for exact in normalize(raw, self.config.hamza_seats).split()
-                if len(exact) <= MAX_TERM_CHARS
-            )
-            self._cache[raw] = cached
-        return cached
+        return self._words[raw]
+
+    def _word(self, raw: str) -> tuple[tuple[str, str | None], ...]:
+        return tuple(
+            (exact, self._stem(exact))
+            for exact in normalize(raw, self.config.hamza_seats).split()
+            if len(exact) <= MAX_TERM_CHARS
+        )
 
     def _chunk(self, chunk: str) -> tuple[str, str]:
         # A chunk of letters and digits only is one word (most are): no regex.
@@ -135,13 +133,13 @@ class Analyzer:
     def tokens(self, text: str, start: int = 0, end: int | None = None) -> list[Token]:
         """Every word of ``text[start:end]`` with its span in ``text``: for
         highlighting (a hot path at query time, hence the local names)."""
-        cache, word = self._cache, self.word
+        analysed = self._words
         out: list[Token] = []
         append = out.append
         for match in WORD.finditer(text, start, len(text) if end is None else end):
             raw = match.group()
             begin, stop = match.span()
-            for exact, term in cache.get(raw) or word(raw):
+            for exact, term in analysed[raw]:
                 append(Token(begin, stop, exact, term))
         return out
 
