@@ -154,10 +154,10 @@ def _candidates(flat: str, match: MatchSet) -> list[Span]:
     it is folded, so its spelling could differ)."""
     if match.needles is None or not unicodedata.is_normalized("NFKC", flat):
         return _all_chunks(flat)
-    try:
-        folded_text, where = folded(flat, match.hamza_seats)
-    except UnicodeEncodeError:  # a lone surrogate
+    folding = folded(flat, match.hamza_seats)
+    if folding is None:  # a lone surrogate
         return _all_chunks(flat)
+    folded_text, where = folding
     positions: list[int] = []
     for needle in match.needles:
         at = folded_text.find(needle)

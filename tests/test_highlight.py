@@ -148,3 +148,13 @@ def test_candidate_chunks_change_no_mark(pieces, query_words, phrase):
     with mock.patch.object(highlight, "_candidates", lambda flat, match: highlight._all_chunks(flat)):
         everything = highlight_all(text, ANALYZER, wanted)
     assert highlight_all(text, ANALYZER, wanted) == everything
+
+
+def test_a_lone_surrogate_neither_breaks_snippets_nor_indexing():
+    """No UTF-32 for it: the whole-text tables step aside, and the text is
+    matched and analysed chunk by chunk."""
+    text = "في البوكمال \ud800 اليوم"
+    assert snippets(text, ANALYZER, match("البوكمال")) == ["في <mark>البوكمال</mark> \ud800 اليوم"]
+    long = " ".join([text] * 20)
+    terms, exact = ANALYZER.joined(long)
+    assert exact.split() == [t.exact for t in ANALYZER.tokens(long)] and "بوكمال" in terms.split()

@@ -40,10 +40,21 @@ def fold_tables(hamza_seats: bool) -> tuple[np.ndarray, np.ndarray]:
     return folds, dropped
 
 
-def folded(flat: str, hamza_seats: bool) -> tuple[str, np.ndarray]:
+def _code_points(text: str) -> np.ndarray | None:
+    """``text``'s code points, or ``None`` for a lone surrogate (no UTF-32)."""
+    try:
+        return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return None
+
+
+def folded(flat: str, hamza_seats: bool) -> tuple[str, np.ndarray] | None:
     """``flat`` with marks dropped and letters folded as each word's
-    normalization does, and where each of its characters is in ``flat``."""
-    codes = np.frombuffer(flat.encode("utf-32-le"), dtype=np.uint32)
+    normalization does, and where each of its characters is in ``flat``;
+    ``None`` for a text with a lone surrogate."""
+    codes = _code_points(flat)
+    if codes is None:
+        return None
     folds, dropped = fold_tables(hamza_seats)
     basic = codes < BASIC_PLANE
     index = np.where(basic, codes, 0)
@@ -95,9 +106,8 @@ def plain_words(text: str, hamza_seats: bool, longest: int) -> str | None:
     """``text`` with its words normalized (the same as normalizing each word)
     and a space for everything between them; ``None`` when a character
     needs the per-word way or a word is longer than ``longest``."""
-    try:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:  # a lone surrogate
+    codes = _code_points(text)
+    if codes is None:
         return None
     if not codes.size:
         return ""
