@@ -40,7 +40,8 @@ def indexing(data: Path, work: Path, articles: int, embedder: str, passages: Pas
         rest = timing["seconds"] - timing["embed_seconds"]
         print(
             f"indexing {articles} articles, embedder {name or 'none'}: {timing['articles_per_s']} articles/s "
-            f"({timing['seconds']} s: embedding {timing['embed_seconds']} s for {timing['passages']} passages, "
+            f"({timing['seconds']} s: embedding in this process {timing['embed_seconds']} s "
+            f"for {timing['passages']} passages, "
             f"everything else {rest:.1f} s of which close/compaction {timing['close_seconds']} s)"
         )
         shutil.rmtree(target, ignore_errors=True)

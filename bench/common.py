@@ -81,7 +81,9 @@ def xling_corpus(data: Path, distractors: int) -> Iterator[dict]:
 
 @dataclass
 class TimedEmbedder:
-    """An embedder that adds up the seconds and texts it encodes."""
+    """An embedder that adds up the seconds and texts it encodes in this
+    process (with ``parallel_processes`` the indexing workers encode the new
+    articles with models of their own, unseen here)."""
 
     inner: Embedder
     seconds: float = 0.0
@@ -98,6 +100,10 @@ class TimedEmbedder:
     @property
     def similarity_floor(self) -> float:
         return self.inner.similarity_floor
+
+    @property
+    def parallel_processes(self) -> bool:
+        return self.inner.parallel_processes
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.encode_queries(texts)

@@ -23,6 +23,7 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import orjson
 
 from indexer.duplicates import DuplicateStore
@@ -122,6 +123,10 @@ class IndexRun:
         for path in paths:
             yield from read(path, self.format, summary.meter, parse=False)
 
+    @property
+    def passages(self) -> PassageConfig:
+        return self.backend.meta.passages or PassageConfig()
+
     def preparer(self, indexed: frozenset[str]) -> Preparer:
         return Preparer(
             self.field_overrides,
@@ -129,6 +134,8 @@ class IndexRun:
             self.duplicates.fingerprinter if self.duplicates is not None else None,
             self.backend.preparer(),
             indexed,
+            worker_embedder=self.embedder.name if self.embedder and self.embedder.parallel_processes else None,
+            passages=self.passages,
         )
 
     def _reject(self, reject: Reject, summary: RunSummary) -> None:
@@ -286,8 +293,7 @@ class IndexRun:
             self.duplicates.commit()
         if batch:
             articles = [item.article for item in batch]
-            passages = self.backend.meta.passages or PassageConfig()
-            vectors = embed_articles(self.embedder, articles, passages) if self.embedder else None
+            vectors = self._vectors(batch) if self.embedder else None
             failures = self.backend.upsert(articles, vectors, [item.fields for item in batch]) or []
             for failure in failures:  # a server refused these articles
                 self._reject(
@@ -299,6 +305,14 @@ class IndexRun:
             self._commit = self._committer.submit(self.backend.commit)
         if self.progress:
             self.progress(summary)
+
+    def _vectors(self, batch: list[Prepared]) -> list[np.ndarray]:
+        """The workers' vectors, and this process's for the articles they did
+        not encode (all of them with an embedder that is not ``parallel_processes``)."""
+        assert self.embedder is not None
+        missing = [item.article for item in batch if item.vectors is None]
+        encoded = iter(embed_articles(self.embedder, missing, self.passages))
+        return [item.vectors if item.vectors is not None else next(encoded) for item in batch]
 
     def _wait_for_commit(self) -> None:
         if self._commit is not None:

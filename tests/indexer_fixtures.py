@@ -70,9 +70,11 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def run_index(index: Path, inputs: list[Path], prune: bool = False, dedup: bool = True, **options) -> RunSummary:
+def run_index(
+    index: Path, inputs: list[Path], prune: bool = False, dedup: bool = True, meta: IndexMeta | None = None, **options
+) -> RunSummary:
     """One real run, as ``arshif index`` makes it."""
-    backend = open_embedded(index, IndexMeta(), create=True)
+    backend = open_embedded(index, meta or IndexMeta(), create=True)
     store = DuplicateStore(index / FILE_NAME, analyzer=backend.analyzer) if dedup else None
     try:
         run = IndexRun(backend=backend, rejects=RejectsFile(index / "rejects.jsonl"), duplicates=store, **options)

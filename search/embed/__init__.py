@@ -33,6 +33,11 @@ class Embedder(Protocol):
     # The cosine below which a passage is unrelated to a query, measured for
     # this model (bench/bench_floor.py); -1.0 where nobody measured it.
     similarity_floor: float
+    # True: one encode call runs on one core (a numpy model), so indexing
+    # encodes in its worker processes, each loading the model by ``name``;
+    # False: the model spreads a call over the cores itself (torch) and is
+    # used from the indexing process alone.
+    parallel_processes: bool
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """(N, dimension) float32, L2-normalised."""

@@ -21,6 +21,7 @@ def _prefixes(model: str) -> tuple[str, str]:
 
 class SentenceTransformerEmbedder:
     similarity_floor = -1.0  # each model has its own cosine scale: set ARSHIF_MIN_SIMILARITY once measured
+    parallel_processes = False  # torch uses the cores within a call
 
     def __init__(self, model: str, batch_size: int = BATCH_SIZE, progress: bool = False) -> None:
         try:

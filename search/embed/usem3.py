@@ -18,6 +18,7 @@ class UseM3Embedder:
     # en->ar pairs are above 0.41; with the 0.15 margin recall stays within
     # 0.008 of no floor on the dev sets (bench_floor.py, docs/benchmarks-hybrid.md).
     similarity_floor = 0.35
+    parallel_processes = True
 
     def __init__(self, threads: int = 1) -> None:
         try:
