@@ -118,7 +118,7 @@ def plain_words(text: str, hamza_seats: bool, longest: int) -> str | None:
         return None
     kept = mapped[mapped != DROP]
     if kept.size > longest:
-        word_ends = np.flatnonzero(kept == _SPACE)
-        if np.diff(word_ends, prepend=-1, append=kept.size).max() > longest + 1:
+        bounds = np.concatenate(([-1], np.flatnonzero(kept == _SPACE), [kept.size]))
+        if (bounds[1:] - bounds[:-1]).max() > longest + 1:  # not np.diff(prepend=, append=): 12 µs more per body
             return None
     return kept.tobytes().decode("utf-32-le")
