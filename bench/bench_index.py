@@ -1,6 +1,6 @@
 """(a) BM25 indexing throughput, end to end: ``arshif index`` on news-dev
-(read, analyse, index, commit) in a fresh process. Prints articles/s, index
-size and peak memory (the command and its worker processes).
+(read, analyse, index, commit) in a fresh process. Prints articles/s, the
+CPU time of the command and its worker processes, index size and peak memory.
 
     python -m bench.bench_index [--keep DIR] [--no-dedup]
 """
@@ -36,10 +36,13 @@ def main() -> None:
     seconds = time.perf_counter() - started
     articles = sum(1 for _ in corpus.open(encoding="utf-8"))
     size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime  # the command and its workers: steadier than wall time on a shared box
     print(f"machine: {machine()}")
     print(f"command: {' '.join(command[1:])}")
     print(f"articles: {articles:,}  seconds: {seconds:.1f}  articles/s: {articles / seconds:,.0f}")
+    print(f"CPU: {cpu:.1f} s ({cpu / seconds:.2f} cores busy, {cpu / articles * 1e6:.0f} µs per article)")
     print(f"index size: {size / 2**20:.1f} MiB  peak RSS (largest process): {peak:.0f} MiB")
     if not args.keep:
         shutil.rmtree(work)
