@@ -24,6 +24,12 @@ from search.embed import DEFAULT_EMBEDDER, Embedder, EmbedderError, load_embedde
 from search.index_meta import IndexMeta
 from search.passages import PassageConfig
 
+# What a crash-safe run (indexer.pipeline) means for the user who stopped it.
+INTERRUPTED = (
+    "interrupted: the batches committed so far are in the index; run the same command again "
+    "to add the rest (nothing is indexed twice)"
+)
+
 
 def _parse_overrides(pairs: list[str]) -> dict[str, str]:
     overrides = {}
@@ -142,6 +148,8 @@ def index(
             backend.close()
         except BackendError as error:
             fail(str(error))
+        except KeyboardInterrupt:
+            fail(INTERRUPTED, code=130)
         finally:
             if duplicates is not None:
                 duplicates.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -25,7 +26,10 @@ _function: Callable[[list[Any]], list[Any]] | None = None
 
 
 def _start_worker(function: Callable[[list[Any]], list[Any]]) -> None:
+    """Ctrl-C reaches the whole process group: the workers leave it to the
+    calling process, which stops them (each would print a traceback)."""
     global _function
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _function = function
 
 

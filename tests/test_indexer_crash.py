@@ -62,3 +62,39 @@ def test_sigkill_mid_run_then_rerun_leaves_each_article_once(tmp_path):
     assert _committed(index) == 2500  # no id twice
     for i in range(0, 2500, 100):
         assert articles[f"k{i}"].urls == [f"https://copy/{i}"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_run_says_how_to_resume_without_tracebacks(tmp_path):
+    """Ctrl-C reaches the command and its worker processes (one process
+    group): one line saying what is kept, exit 130, and the same command
+    again completes the index."""
+    rng = random.Random(4)
+    records = [{"id": f"c{i}", "title": f"خبر {i}", "body": random_body(rng, 60)} for i in range(2500)]
+    data = write_jsonl(tmp_path / "in.jsonl", records)
+    index = tmp_path / "idx"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        _index_command(data, index),
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if the test runner ignores ^C
+    )
+    deadline = time.monotonic() + 120
+    while _committed(index) < 150 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, "the run finished before it could be interrupted"
+    assert "interrupted" in stderr and "run the same command again" in " ".join(stderr.split())
+    assert "Traceback" not in stderr, stderr
+    assert 0 < _committed(index) < len(records)
+
+    finished = subprocess.run(
+        _index_command(data, index), cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert set(all_articles(index)) == {f"c{i}" for i in range(2500)} and _committed(index) == 2500
