@@ -109,14 +109,25 @@ def test_a_killed_search_process_is_replaced(tmp_path):
         assert statuses[1].status_code == 200 and statuses[1].json()["total"] > 0
 
 
+def _ctrl_c(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGINT)  # a terminal's Ctrl-C: the server and its search processes
+
+
 @pytest.mark.slow
-def test_serve_workers_over_http(index):
+@pytest.mark.parametrize(
+    ("stop", "status"),
+    [(subprocess.Popen.terminate, 143), (_ctrl_c, 0)],  # SIGTERM: graceful, then the conventional status
+    ids=["sigterm", "ctrl-c"],
+)
+def test_serve_workers_over_http(index, stop, status):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "serve", "--index", str(index), "--port", str(port), "--workers", "2"],
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if the test runner ignores ^C
     )
     try:
         deadline = time.monotonic() + 120
@@ -131,8 +142,8 @@ def test_serve_workers_over_http(index):
         body = httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": "البوكمال"}).json()
         assert body["total"] == 6 and "<mark>" in body["hits"][0]["snippets"][0]
     finally:
-        server.terminate()
+        stop(server)
         _, stderr = server.communicate(timeout=30)
     assert "2 search processes" in stderr
-    assert server.returncode == 143, stderr  # SIGTERM: a graceful shutdown, then the conventional status
+    assert server.returncode == status, stderr
     assert "leaked" not in stderr and "Traceback" not in stderr  # exit handlers ran: nothing left behind

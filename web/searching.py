@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -55,7 +56,10 @@ _process_service: SearchService | None = None
 
 
 def _start_process(settings: Settings, ready: BarrierType) -> None:
+    """Ctrl-C reaches the whole process group: the search processes leave it
+    to the server, which shuts them down (each would print a traceback)."""
     global _process_service
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _process_service = open_service(open_from_settings(settings), fusion=settings.fusion())
     ready.wait(START_SECONDS)  # no process takes requests before all are warm
 
