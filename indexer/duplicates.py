@@ -13,16 +13,19 @@ bulk when the store commits (once per batch). The file ends exactly as one
 article at a time would leave it, rowids included.
 
 Crash safety: the pipeline commits this file *before* the index. A run killed
-between the two leaves entries for articles the index lacks; the next run
-re-reads those articles as new and replaces their entries (an article never
-matches itself), so the two agree again.
+between the two leaves entries for articles the index lacks, and may have
+made an indexed article the head of a cluster that the index never heard of.
+The next run starts with ``reconcile``: it forgets those entries and puts
+such heads back as the index has them; re-reading the lost articles then
+makes the same decisions again and stores them in both.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -367,6 +370,39 @@ class DuplicateStore:
             keys = self._keys(np.frombuffer(row[0], dtype=np.uint32))
             self.db.executemany("DELETE FROM bands WHERE key = ? AND id = ?", [(key, doc_id) for key in keys])
             self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+
+    def reconcile(self, indexed: AbstractSet[str], clusters: Callable[[list[str]], dict[str, str]]) -> int:
+        """Forget entries of articles the index lacks (a run killed between
+        this file's commit and the index's), and give the indexed articles in
+        their clusters the cluster the index has (``clusters``: id -> cluster,
+        read from the index). Returns how many entries were forgotten."""
+        self._write()
+        ghosts = [doc_id for (doc_id,) in self.db.execute("SELECT id FROM docs") if doc_id not in indexed]
+        if not ghosts:
+            return 0
+        touched = {
+            cluster
+            for part in _in_chunks(ghosts)
+            for (cluster,) in self.db.execute(
+                f"SELECT DISTINCT cluster FROM docs WHERE cluster != '' AND id IN ({','.join('?' * len(part))})", part
+            )
+        }
+        self._drop_fingerprints(ghosts)
+        self.db.executemany("DELETE FROM merged WHERE into_id = ?", [(g,) for g in ghosts])
+        members = [
+            (doc_id, cluster)
+            for part in _in_chunks(sorted(touched))
+            for doc_id, cluster in self.db.execute(
+                f"SELECT id, cluster FROM docs WHERE cluster IN ({','.join('?' * len(part))})", part
+            )
+        ]
+        actual = clusters([doc_id for doc_id, _ in members])
+        self.db.executemany(
+            "UPDATE docs SET cluster = ? WHERE id = ?",
+            [(actual[doc_id], doc_id) for doc_id, cluster in members if doc_id in actual and actual[doc_id] != cluster],
+        )
+        self.db.commit()
+        return len(ghosts)
 
     def remove(self, ids: list[str] | set[str]) -> None:
         """Forget deleted articles, and the duplicates merged into them."""

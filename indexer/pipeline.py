@@ -148,6 +148,8 @@ class IndexRun:
         summary.meter.total = total_bytes(paths)
         started = time.perf_counter()
         known = self.backend.ids()
+        if self.duplicates is not None:  # after a run killed between the two commits
+            self.duplicates.reconcile(known, self._clusters)
         preparer = self.preparer(frozenset(known))
         batch: dict[str, Prepared] = {}
         shown = time.monotonic()
@@ -211,6 +213,9 @@ class IndexRun:
                 [(i.article.id, i.fingerprint) for i in items if isinstance(i, Prepared) and i.fingerprint is not None]
             )
         return items
+
+    def _clusters(self, ids: list[str]) -> dict[str, str]:
+        return {article.id: article.cluster for article in self.backend.fetch(ids)}
 
     def _unchanged(self, article: Article) -> bool:
         committing = self._committing.get(article.id)

@@ -98,3 +98,57 @@ def test_ctrl_c_mid_run_says_how_to_resume_without_tracebacks(tmp_path):
     )
     assert finished.returncode == 0, finished.stderr
     assert set(all_articles(index)) == {f"c{i}" for i in range(2500)} and _committed(index) == 2500
+
+
+KILLED_BETWEEN_COMMITS = """
+import os, sys
+from pathlib import Path
+from indexer.duplicates import FILE_NAME, DuplicateStore
+from indexer.pipeline import IndexRun, RejectsFile
+from search.backends import open_embedded
+from search.index_meta import IndexMeta
+
+data, index = Path(sys.argv[1]), Path(sys.argv[2])
+backend = open_embedded(index, IndexMeta(), create=True)
+store = DuplicateStore(index / FILE_NAME, analyzer=backend.analyzer)
+commit, commits = backend.commit, []
+
+def commit_or_die():  # the second batch dies after the duplicate store's commit, before the index's
+    commits.append(1)
+    if len(commits) == 2:
+        os._exit(9)
+    commit()
+
+backend.commit = commit_or_die
+IndexRun(backend=backend, rejects=RejectsFile(index / "rejects.jsonl"), duplicates=store, batch_size=10, workers=1).run(
+    [data]
+)
+"""
+
+
+def test_a_cluster_decided_in_a_lost_batch_reaches_the_index_on_the_next_run(tmp_path):
+    """The lost batch made an indexed article (k2) the head of a cluster with
+    a new one (near): after the next run both carry it in the index."""
+    rng = random.Random(9)
+    records = [{"id": f"k{i}", "title": f"خبر {i}", "body": random_body(rng, 60)} for i in range(10)]
+    words = records[2]["body"].split()
+    words[3:5] = ["تعديل", "طفيف"]
+    records.append({"id": "near", "title": "خبر", "body": " ".join(words)})  # the second batch of 10
+    data = write_jsonl(tmp_path / "in.jsonl", records)
+    index = tmp_path / "idx"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run([sys.executable, "-c", KILLED_BETWEEN_COMMITS, str(data), str(index)], env=env, check=False)
+    assert killed.returncode == 9 and set(all_articles(index)) == {f"k{i}" for i in range(10)}
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "cli.main", "index", str(data), "--index", str(index), "--batch-size", "10", "-q"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    articles = all_articles(index)
+    assert articles["near"].cluster == articles["k2"].cluster == "k2"
+    assert sum(a.cluster == "k2" for a in articles.values()) == 2
