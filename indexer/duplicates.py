@@ -136,9 +136,12 @@ class _Row:
         return self.order[0] == 0
 
 
-def _in_chunks(values: Sequence, size: int = MAX_PARAMETERS) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def _rows_in(db: sqlite3.Connection, select: str, values: Sequence) -> Iterator[tuple]:
+    """The rows of ``select`` (ending in ``column IN``) for these values, in
+    queries of at most ``MAX_PARAMETERS`` values."""
+    for start in range(0, len(values), MAX_PARAMETERS):
+        part = values[start : start + MAX_PARAMETERS]
+        yield from db.execute(f"{select} ({','.join('?' * len(part))})", part)
 
 
 class _View:
@@ -167,23 +170,19 @@ class _View:
         self._load_rows(db, "id", sorted(ids))
         self._load_rows(db, "body_hash", sorted(hashes))
         banded = set()
-        for part in _in_chunks(sorted(keys)):
-            query = f"SELECT key, id FROM bands WHERE key IN ({','.join('?' * len(part))})"
-            for key, doc_id in db.execute(query, part):
-                if (key, doc_id) not in self.dropped:
-                    self.bands.setdefault(key, set()).add(doc_id)
-                    banded.add(doc_id)
+        for key, doc_id in _rows_in(db, "SELECT key, id FROM bands WHERE key IN", sorted(keys)):
+            if (key, doc_id) not in self.dropped:
+                self.bands.setdefault(key, set()).add(doc_id)
+                banded.add(doc_id)
         self._load_rows(db, "id", sorted(banded - self.rows.keys()))
         for doc_id in ids | banded:
             self.rows.setdefault(doc_id, None)
 
     def _load_rows(self, db: sqlite3.Connection, column: str, values: list) -> None:
-        for part in _in_chunks(values):
-            query = f"{self._COLUMNS} {column} IN ({','.join('?' * len(part))})"
-            for rowid, doc_id, body_hash, cluster, blob in db.execute(query, part):
-                if doc_id not in self.rows:
-                    self.rows[doc_id] = _Row((0, rowid), body_hash, cluster, np.frombuffer(blob, dtype=np.uint32))
-                self.by_hash.setdefault(body_hash, set()).add(doc_id)
+        for rowid, doc_id, body_hash, cluster, blob in _rows_in(db, f"{self._COLUMNS} {column} IN", values):
+            if doc_id not in self.rows:
+                self.rows[doc_id] = _Row((0, rowid), body_hash, cluster, np.frombuffer(blob, dtype=np.uint32))
+            self.by_hash.setdefault(body_hash, set()).add(doc_id)
 
     def covers(self, article_id: str, fingerprint: Fingerprint) -> bool:
         return (
@@ -371,38 +370,27 @@ class DuplicateStore:
             self.db.executemany("DELETE FROM bands WHERE key = ? AND id = ?", [(key, doc_id) for key in keys])
             self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
 
-    def reconcile(self, indexed: AbstractSet[str], clusters: Callable[[list[str]], dict[str, str]]) -> int:
+    def reconcile(self, indexed: AbstractSet[str], clusters: Callable[[list[str]], dict[str, str]]) -> None:
         """Forget entries of articles the index lacks (a run killed between
         this file's commit and the index's), and give the indexed articles in
         their clusters the cluster the index has (``clusters``: id -> cluster,
-        read from the index). Returns how many entries were forgotten."""
+        read from the index)."""
         self._write()
         ghosts = [doc_id for (doc_id,) in self.db.execute("SELECT id FROM docs") if doc_id not in indexed]
         if not ghosts:
-            return 0
+            return
         touched = {
-            cluster
-            for part in _in_chunks(ghosts)
-            for (cluster,) in self.db.execute(
-                f"SELECT DISTINCT cluster FROM docs WHERE cluster != '' AND id IN ({','.join('?' * len(part))})", part
-            )
+            c for (c,) in _rows_in(self.db, "SELECT DISTINCT cluster FROM docs WHERE cluster != '' AND id IN", ghosts)
         }
         self._drop_fingerprints(ghosts)
         self.db.executemany("DELETE FROM merged WHERE into_id = ?", [(g,) for g in ghosts])
-        members = [
-            (doc_id, cluster)
-            for part in _in_chunks(sorted(touched))
-            for doc_id, cluster in self.db.execute(
-                f"SELECT id, cluster FROM docs WHERE cluster IN ({','.join('?' * len(part))})", part
-            )
-        ]
+        members = list(_rows_in(self.db, "SELECT id, cluster FROM docs WHERE cluster IN", sorted(touched)))
         actual = clusters([doc_id for doc_id, _ in members])
         self.db.executemany(
             "UPDATE docs SET cluster = ? WHERE id = ?",
             [(actual[doc_id], doc_id) for doc_id, cluster in members if doc_id in actual and actual[doc_id] != cluster],
         )
         self.db.commit()
-        return len(ghosts)
 
     def remove(self, ids: list[str] | set[str]) -> None:
         """Forget deleted articles, and the duplicates merged into them."""
