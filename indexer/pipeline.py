@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from indexer.collection import keep, rare_collections
 from indexer.duplicates import DuplicateStore
 from indexer.fields import MAX_BODY_CHARS
 from indexer.prepare import Prepared, Preparer
@@ -155,6 +156,7 @@ class IndexRun:
         shown = time.monotonic()
         try:
             with (
+                rare_collections(),
                 ThreadPoolExecutor(1, thread_name_prefix="commit") as self._committer,
                 closing(map_chunks(preparer.chunk, self.records(paths, summary), self.workers)) as chunks,
             ):
@@ -308,6 +310,7 @@ class IndexRun:
             self._committing = {item.article.id: item for item in batch if item.article.id not in refused}
             assert self._committer is not None, "flushed outside run"
             self._commit = self._committer.submit(self.backend.commit)
+        keep()  # what the run holds now (ids, the duplicate store's tables) is not rescanned
         if self.progress:
             self.progress(summary)
 
