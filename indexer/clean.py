@@ -55,9 +55,14 @@ HEADLINE_MAX_WORDS = 30
 HEADER_LINES = 12
 
 
+# Lower-casing never shortens a line: a longer one cannot be in BOILERPLATE,
+# and most lines are paragraphs, not worth lower-casing.
+_LONGEST = max(map(len, BOILERPLATE))
+
+
 def is_boilerplate(line: str) -> bool:
     stripped = line.strip()
-    return stripped.lower() in BOILERPLATE or bool(_IMAGE.fullmatch(stripped))
+    return (len(stripped) <= _LONGEST and stripped.lower() in BOILERPLATE) or bool(_IMAGE.fullmatch(stripped))
 
 
 def _is_headline_like(line: str) -> bool:

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from indexer.clean import clean_lines, split_page
+from indexer.clean import BOILERPLATE, clean_lines, is_boilerplate, split_page
 
 
 def test_clean_seed_page_passes_unchanged(samples):
@@ -30,3 +30,10 @@ def test_read_also_block_is_dropped_but_text_after_it_stays():
         "الفقرة الثانية من الخبر تكمل القصة.\nshare\nphoto-12.png"
     )
     assert clean_lines(text) == "الفقرة الأولى من الخبر تنتهي هنا.\n\nالفقرة الثانية من الخبر تكمل القصة."
+
+
+def test_every_listed_furniture_line_is_dropped_in_any_case_and_padding():
+    for furniture in sorted(BOILERPLATE):
+        text = f"الفقرة الأولى.\n  {furniture.upper()}\t\nالفقرة الثانية."
+        assert clean_lines(text) == "الفقرة الأولى.\nالفقرة الثانية.", furniture
+    assert not is_boilerplate("شارك " * 20)  # a long line that starts like furniture is text
