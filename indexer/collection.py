@@ -25,7 +25,9 @@ YOUNG_OBJECTS = 20_000
 @contextmanager
 def rare_collections() -> Iterator[None]:
     """Collect rarely until the block ends, and never rescan the objects that
-    exist when it starts. Worker processes forked inside inherit this."""
+    exist when it starts. Worker processes forked inside inherit this. The
+    block's end unfreezes every object (``gc`` has no other way), including
+    any a caller froze before it: arshif's processes freeze nothing else."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS, *threshold[1:])
