@@ -26,8 +26,8 @@ from operator import add, itemgetter
 from typing import NamedTuple
 
 from search.analysis import Analyzer
-from search.analysis.chain import is_latin
 from search.analysis.codepoints import folded
+from search.analysis.stem import is_latin
 from search.query import Clause, Group, Occur, Phrase, Query, Word
 
 WINDOW_CHARS = 200

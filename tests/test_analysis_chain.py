@@ -1,6 +1,6 @@
 """The analysis chain: words, offsets into the original, stop words, stems."""
 
-from search.analysis import AnalysisConfig, Analyzer
+from search.analysis import AnalysisConfig, Analyzer, chain
 
 
 def test_harakat_and_tatweel_inside_a_word_do_not_split_it():
@@ -57,3 +57,27 @@ def test_joined_is_the_same_analysis_as_terms():
     terms, exact = analyzer.joined(text)
     assert terms.split() == analyzer.terms(text)
     assert exact.split() == analyzer.exact_terms(text)
+
+
+def test_many_texts_are_analysed_in_batches_of_bounded_size(monkeypatch):
+    """A long list is cut into batches (their arrays' memory is bounded),
+    and the cuts change no text's terms."""
+    analyzer = Analyzer()
+    texts = [f"وقال المتحدثون في البيانات {i} إن الوزارات أعلنت " * (i % 7 + 1) for i in range(40)]
+
+    def words(pairs: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
+        return [(terms.split(), exact.split()) for terms, exact in pairs]
+
+    whole = words(analyzer.joined_many(texts))
+    sizes: list[int] = []
+    normalize_many = chain.normalize_many
+
+    def counted(batch, *args):
+        sizes.append(sum(map(len, batch)))
+        return normalize_many(batch, *args)
+
+    monkeypatch.setattr(chain, "_BATCH_MAX_CHARS", 1_000)
+    monkeypatch.setattr(chain, "normalize_many", counted)
+    assert words(analyzer.joined_many(texts)) == whole
+    assert len(sizes) > 5
+    assert all(size <= 1_000 for size in sizes)

@@ -6,11 +6,12 @@ import random
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from search.analysis import Analyzer
-from search.analysis.codepoints import plain_words
+from search.analysis import AnalysisConfig, Analyzer
+from search.analysis.codepoints import normalize_many
 from search.analysis.normalize import INVISIBLE
 
 ANALYZER = Analyzer()
+LIGHT10 = Analyzer(AnalysisConfig(stemmer="light10"))
 ARABIC = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
 MIXED = st.text(alphabet=st.one_of(ARABIC, st.characters(), st.sampled_from(" \n\u00a0")), max_size=200)
 ARABIC_WORDS = st.lists(
@@ -51,24 +52,64 @@ def test_analysis_never_crashes_and_offsets_stay_in_the_text(text):
         assert token.exact
 
 
+def same_as_offset_path(analyzer: Analyzer, texts: list[str]) -> None:
+    """The indexing path (``joined_many``) gives each text the terms that
+    the word-by-word path with offsets gives."""
+    for text, (terms, exact) in zip(texts, analyzer.joined_many(texts), strict=True):
+        assert terms.split() == [t.term for t in analyzer.tokens(text) if t.term]
+        assert exact.split() == [t.exact for t in analyzer.tokens(text)]
+
+
 @settings(max_examples=300)
 @given(MIXED)
 def test_fast_indexing_path_equals_offset_path(text):
     long = " ".join([text] * (300 // (len(text) + 1) + 1))  # long enough for the table way
     for sample in (text, long):
-        terms, exact = ANALYZER.joined(sample)
-        assert terms.split() == [t.term for t in ANALYZER.tokens(sample) if t.term]
-        assert exact.split() == [t.exact for t in ANALYZER.tokens(sample)]
+        same_as_offset_path(ANALYZER, [sample])
+    same_as_offset_path(ANALYZER, [text, long, "", text])
+
+
+# Words made to exercise the light stemmer: its prefixes and suffixes around
+# short and long stems, stop words (some with a prefix), digits and Latin
+# words, with harakat that normalization drops.
+AFFIXED = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["", "ال", "وال", "بال", "كال", "فال", "لل", "و", "ف", "ب"]),
+            st.text(alphabet="بتثكلمنسعيهاوة", min_size=0, max_size=5),
+            st.lists(st.sampled_from(["ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي", "ى"]), max_size=3),
+        ).map(lambda parts: parts[0] + parts[1] + "".join(parts[2])),
+        st.sampled_from(["في", "الذي", "اللواتي", "وفي", "هؤلاء", "إلى", "فيه", "the", "The", "running", "2019", "١٢"]),
+        st.sampled_from(["مُحَمَّد", "الـكتاب", "«البيت»", "Cats", "x", "ا"]),
+    ),
+    max_size=60,
+).map(" ".join)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(AFFIXED, MIXED), max_size=6))
+@example(["وال " * 100])
+@example(["والد الوالدين ببيتها فالكتابات لله ولد " * 10, "İstanbul ﷺ " + "كتاب " * 60])
+def test_batches_of_texts_get_the_offset_path_terms(texts):
+    """Many texts at once (the Lucene stemmer by array) or with another
+    stemmer (per word after the tables), texts the tables cannot do among them."""
+    padded = [text + " " + "المكتبات " * (i % 2) * 40 for i, text in enumerate(texts)]
+    same_as_offset_path(ANALYZER, padded)
+    same_as_offset_path(LIGHT10, padded)
 
 
 def same_as_per_word(text: str, longest: int = 100) -> bool:
-    """Whether the tables took ``text`` (else ``None``: the per-word way),
-    asserting that they give what normalizing word by word gives."""
-    words = plain_words(text, hamza_seats=False, longest=longest)
-    if words is not None:
-        assert words.split() == [t.exact for t in ANALYZER.tokens(text)]
-        assert all(len(word) <= longest for word in words.split())
-    return words is not None
+    """Whether the tables took ``text`` (else it goes the per-word way),
+    asserting that they give what normalizing word by word gives (words
+    longer than ``longest`` left out), alone and beside other texts."""
+    words = normalize_many([text], hamza_seats=False, longest=longest)
+    assert words is not None, "only a lone surrogate makes a batch impossible"
+    beside = normalize_many(["كتاب", text, "İstanbul"], hamza_seats=False, longest=longest)
+    assert beside is not None and beside.texts()[1] == words.texts()[0] and beside.per_word[1] == words.per_word[0]
+    if not words.per_word[0]:
+        expected = [t.exact for t in ANALYZER.tokens(text) if len(t.exact) <= longest]
+        assert words.texts()[0].split() == expected
+    return not words.per_word[0]
 
 
 @settings(max_examples=300)

@@ -6,13 +6,14 @@ never disagree about what a word is. Two outputs per word:
 * ``exact``: normalized, unstemmed, stop words kept -- the phrase field;
 * ``term``: stemmed, stop words dropped (``None``) -- the ranking field.
 
-Work is per distinct raw word and cached, which makes indexing cost one regex
-pass plus dictionary look-ups per article.
+Querying and highlighting work per distinct raw word, cached. Indexing
+analyses many texts at once with array operations (``codepoints``,
+``batch_stem``), and gets the same terms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
@@ -20,9 +21,10 @@ from typing import NamedTuple, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from search.analysis import stopwords
-from search.analysis.codepoints import plain_words
+from search.analysis.batch_stem import LightStemmer
+from search.analysis.codepoints import normalize_many
 from search.analysis.normalize import normalize
-from search.analysis.stem import AFFIX_ONLY, ARABIC_STEMMERS, english
+from search.analysis.stem import AFFIX_ONLY, ARABIC_STEMMERS, english, is_latin
 from search.analysis.tokenize import WORD, words
 
 # Bump when a rule changes what terms a text yields: indexes built with
@@ -30,10 +32,26 @@ from search.analysis.tokenize import WORD, words
 ANALYSIS_VERSION = 1
 MAX_TERM_CHARS = 100
 _CACHE_LIMIT = 2_000_000
-# Shorter texts are analysed chunk by chunk: a 48-character title takes 4 µs
+# Fewer characters are analysed chunk by chunk: a 48-character title takes 4 µs
 # that way, 14 µs by table (whose fixed cost is about 10 µs).
 _TABLE_MIN_CHARS = 256
+_BATCH_MAX_CHARS = 1_000_000
 _V = TypeVar("_V")
+
+
+def _groups(texts: Sequence[str], most_chars: int) -> list[Sequence[str]]:
+    """``texts`` in consecutive groups of at most ``most_chars`` characters
+    (a longer text is a group of its own)."""
+    groups: list[Sequence[str]] = []
+    start = size = 0
+    for end, text in enumerate(texts):
+        if size + len(text) > most_chars and end > start:
+            groups.append(texts[start:end])
+            start, size = end, 0
+        size += len(text)
+    if start < len(texts):
+        groups.append(texts[start:])
+    return groups
 
 
 class AnalysisConfig(BaseModel):
@@ -61,11 +79,6 @@ class Token(NamedTuple):
     end: int
     exact: str
     term: str | None
-
-
-def is_latin(word: str) -> bool:
-    """Whether a normalized word is stemmed as English (Arabic and digits are not)."""
-    return word[0] < "\u0600" and not word[0].isdigit()
 
 
 class _Memo(dict[str, _V]):
@@ -97,6 +110,7 @@ class Analyzer:
         self._arabic_stem = ARABIC_STEMMERS[self.config.stemmer]
         stops = stopwords.ARABIC + stopwords.ENGLISH if self.config.stopwords else []
         self._stops = frozenset(normalize(w, self.config.hamza_seats) for w in stops)
+        self._batch_stemmer = LightStemmer(self._stops) if self.config.stemmer == "lucene" else None
 
     @property
     def affix_only(self) -> bool:
@@ -152,17 +166,39 @@ class Analyzer:
         return [exact for raw in words(text) for exact, _ in self.word(raw)]
 
     def joined(self, text: str) -> tuple[str, str]:
-        """``(terms, exact_terms)``, each joined by spaces: the indexing path.
+        """``(terms, exact_terms)`` of one text: ``joined_many`` of one."""
+        return self.joined_many([text])[0]
+
+    def joined_many(self, texts: Sequence[str]) -> list[tuple[str, str]]:
+        """``(terms, exact_terms)`` per text, each joined by white space: the
+        indexing path.
 
         The index splits these on white space, so its terms are exactly ours.
-        Most texts are normalized whole, by table (``plain_words``), and only
-        the stemming is per distinct word. Short texts (titles), where
-        numpy's fixed cost is more than the look-ups, and texts the table
-        cannot do are cut at white space (words never span it) and each
-        chunk's analysis is cached.
+        Many texts at once are normalized by table (``normalize_many``) and,
+        with the Lucene stemmer, stemmed by array (``batch_stem``); otherwise
+        the stemming is per distinct word. A few short texts, where numpy's
+        fixed cost is more than the look-ups, and texts the tables cannot do
+        are cut at white space (words never span it) and each chunk's
+        analysis is cached. Batches are cut at about a million characters,
+        which bounds the arrays' memory.
         """
-        exact = plain_words(text, self.config.hamza_seats, MAX_TERM_CHARS) if len(text) >= _TABLE_MIN_CHARS else None
-        if exact is None:
-            pairs = list(map(self.chunks.__getitem__, text.split()))
-            return " ".join(map(itemgetter(0), pairs)), " ".join(map(itemgetter(1), pairs))
-        return " ".join(map(self._terms.__getitem__, exact.split())), exact
+        return [pair for group in _groups(texts, _BATCH_MAX_CHARS) for pair in self._joined_batch(group)]
+
+    def _joined_batch(self, texts: Sequence[str]) -> list[tuple[str, str]]:
+        total = sum(map(len, texts))
+        words = normalize_many(texts, self.config.hamza_seats, MAX_TERM_CHARS) if total >= _TABLE_MIN_CHARS else None
+        if words is None:
+            return [self._chunked(text) for text in texts]
+        exact = words.texts()
+        if self._batch_stemmer is not None:
+            terms = self._batch_stemmer.terms(words, self._terms.__getitem__)
+        else:
+            terms = [" ".join(map(self._terms.__getitem__, text.split())) for text in exact]
+        return [
+            self._chunked(text) if per_word else pair
+            for text, per_word, pair in zip(texts, words.per_word, zip(terms, exact, strict=True), strict=True)
+        ]
+
+    def _chunked(self, text: str) -> tuple[str, str]:
+        pairs = list(map(self.chunks.__getitem__, text.split()))
+        return " ".join(map(itemgetter(0), pairs)), " ".join(map(itemgetter(1), pairs))

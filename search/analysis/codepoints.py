@@ -3,7 +3,7 @@
 ``normalize`` works on one word, in Python. Two hot paths want a whole text
 and use these tables with numpy instead (a few array operations per text):
 highlighting looks for folded query terms in an article (``folded``), and
-indexing takes a text's normalized words (``plain_words``).
+indexing takes many texts' normalized words at once (``normalize_many``).
 
 Both cover the basic plane; a text with a character beyond it goes the
 per-word way.
@@ -12,6 +12,8 @@ per-word way.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -23,6 +25,8 @@ BASIC_PLANE = 0x10000
 DROP = 0xFFFF_FFFE
 PER_WORD = 0xFFFF_FFFF
 _SPACE = ord(" ")
+SEPARATOR_CHAR = "\n"  # between the texts of a batch: the tables make every white space a space
+SEPARATOR = ord(SEPARATOR_CHAR)
 # Hangul vowels and finals compose with the jamo before them by rule, not by
 # a listed decomposition (``_composing`` finds the listed ones, such as hamza
 # above a waw): normalizing a word composes them, which no table can do.
@@ -102,23 +106,58 @@ def word_table(hamza_seats: bool) -> np.ndarray:
     return table
 
 
-def plain_words(text: str, hamza_seats: bool, longest: int) -> str | None:
-    """``text`` with its words normalized (the same as normalizing each word)
-    and a space for everything between them; ``None`` when a character
-    needs the per-word way or a word is longer than ``longest``."""
-    codes = _code_points(text)
+@dataclass
+class Normalized:
+    """Many texts' normalized words in one array of code points: each text's
+    words with spaces between them, and ``SEPARATOR`` between texts.
+
+    ``starts``/``ends`` are the words' spans in ``codes``; ``per_word`` marks
+    the texts the tables cannot do (their words are left out), which the
+    caller analyses word by word.
+    """
+
+    codes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    per_word: list[bool]
+
+    def texts(self) -> list[str]:
+        """The normalized words, one string per text."""
+        return self.codes.tobytes().decode("utf-32-le").split(SEPARATOR_CHAR)
+
+
+def normalize_many(texts: Sequence[str], hamza_seats: bool, longest: int) -> Normalized | None:
+    """Every text's words normalized (the same as normalizing each word; words
+    longer than ``longest`` left out, as the per-word way leaves them), in a
+    few array operations for the whole list; ``None`` when a text holds a lone
+    surrogate. A text with a character the tables cannot do is marked
+    ``per_word``.
+    """
+    codes = _code_points(SEPARATOR_CHAR.join(texts))
     if codes is None:
         return None
-    if not codes.size:
-        return ""
-    if codes.max() >= BASIC_PLANE:
-        return None
-    mapped = word_table(hamza_seats)[codes]
-    if mapped.max() == PER_WORD:
-        return None
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    ends = np.cumsum(lengths + 1) - 1  # where each text's separator is (the last one: past the end)
+    table = word_table(hamza_seats)
+    mapped = table[np.minimum(codes, BASIC_PLANE - 1)]
+    if codes.size and codes.max() >= BASIC_PLANE:
+        mapped[codes >= BASIC_PLANE] = PER_WORD
+    mapped[ends[:-1]] = SEPARATOR
+    per_word = mapped == PER_WORD
+    so_far = np.concatenate(([0], np.cumsum(per_word)))
+    flagged = (so_far[ends] - so_far[ends - lengths]) > 0
+    mapped[per_word] = _SPACE
     kept = mapped[mapped != DROP]
-    if kept.size > longest:
-        bounds = np.concatenate(([-1], np.flatnonzero(kept == _SPACE), [kept.size]))
-        if (bounds[1:] - bounds[:-1]).max() > longest + 1:  # not np.diff(prepend=, append=): 12 µs more per body
-            return None
-    return kept.tobytes().decode("utf-32-le")
+    starts, stops = _word_spans(kept)
+    too_long = stops - starts > longest
+    if too_long.any():
+        for start, stop in zip(starts[too_long].tolist(), stops[too_long].tolist(), strict=True):
+            kept[start:stop] = _SPACE
+        starts, stops = starts[~too_long], stops[~too_long]
+    return Normalized(kept, starts, stops, flagged.tolist())
+
+
+def _word_spans(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of each run of word characters (anything above a space)."""
+    edges = np.flatnonzero(np.diff(codes > _SPACE, prepend=False, append=False))
+    return edges[0::2], edges[1::2]

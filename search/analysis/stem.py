@@ -16,35 +16,50 @@ import Stemmer
 
 # Lucene ArabicStemmer (Larkey, Ballesteros & Connell's light stemming), in
 # normalized spelling: ة is written ه and ى is written ي.
-_LUCENE_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
+# ``search.analysis.batch_stem`` applies the same lists to many words at once.
+LUCENE_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
 _ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
-_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+
+def is_latin(word: str) -> bool:
+    """Whether a normalized word is stemmed as English (Arabic and digits are not)."""
+    return word[0] < "\u0600" and not word[0].isdigit()
+
+
+def prefix_minimum(prefix: str) -> int:
+    """The shortest word a prefix is cut from: two letters must remain (three for و)."""
+    return 4 if len(prefix) == 1 else len(prefix) + 2
+
+
+def suffix_minimum(suffix: str) -> int:
+    """The shortest word a suffix is cut from: two letters must remain."""
+    return len(suffix) + 2
 
 
 def _strip_prefix(word: str, prefixes: tuple[str, ...]) -> str:
-    """Remove the first matching prefix that leaves two letters (three for و)."""
+    """Remove the first matching prefix that leaves enough letters."""
     if not word.startswith(prefixes):  # most words: one call instead of a loop
         return word
     for prefix in prefixes:
-        minimum = 4 if len(prefix) == 1 else len(prefix) + 2
-        if len(word) >= minimum and word.startswith(prefix):
+        if len(word) >= prefix_minimum(prefix) and word.startswith(prefix):
             return word[len(prefix) :]
     return word
 
 
 def _strip_suffixes(word: str) -> str:
     """Remove each suffix once, in order, while two letters remain."""
-    if not word.endswith(_SUFFIXES):
+    if not word.endswith(SUFFIXES):
         return word
-    for suffix in _SUFFIXES:
-        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
+    for suffix in SUFFIXES:
+        if len(word) >= suffix_minimum(suffix) and word.endswith(suffix):
             word = word[: -len(suffix)]
     return word
 
 
 def lucene_light(word: str) -> str:
     """Lucene's ``ArabicStemmer``: one prefix (the article forms or و), then suffixes."""
-    return _strip_suffixes(_strip_prefix(word, _LUCENE_PREFIXES))
+    return _strip_suffixes(_strip_prefix(word, LUCENE_PREFIXES))
 
 
 def light10(word: str) -> str:

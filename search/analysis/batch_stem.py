@@ -1,0 +1,144 @@
+"""Lucene's light stemming and the stop words for many texts' words at once.
+
+Indexing a news archive stems millions of words. Word by word that is a
+dictionary look-up and a new string object per word, most of a run's CPU
+time in Python; here it is a few dozen array operations per batch of texts
+(``codepoints.normalize_many``). The rules are ``stem.lucene_light``'s,
+from the same lists, and a property test holds the two to the same terms.
+
+A dropped affix or stop word is blanked to spaces rather than cut out: the
+index splits terms on white space, so the terms are the same, and every
+word keeps its place in the array. Latin words are stemmed one by one
+(Snowball English, rare in Arabic news).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from search.analysis.codepoints import SEPARATOR_CHAR, Normalized
+from search.analysis.stem import LUCENE_PREFIXES, SUFFIXES, is_latin, prefix_minimum, suffix_minimum
+
+_SPACE = ord(" ")
+_ARABIC_BLOCK = 0x0600  # a word starting below it may be Latin (``is_latin``)
+
+
+class _ExactSet:
+    """Membership of integer keys in a small fixed set, for arrays of keys:
+    one multiplication, shift and look-up per key (Fibonacci hashing, into
+    a table of about the set's size squared, where a multiplier that leaves
+    the set's keys without collisions is found in a few draws)."""
+
+    def __init__(self, keys: Iterable[int]) -> None:
+        values = np.array(sorted(set(keys)), np.uint64)
+        self.bits = max(4, (values.size**2).bit_length())
+        draws = np.random.default_rng(0)  # the same table in every process
+        while True:
+            self.multiplier = np.uint64(draws.integers(1, 2**63, dtype=np.uint64) | np.uint64(1))
+            slots = self._slots(values)
+            if np.unique(slots).size == values.size:
+                break
+        self.table = np.full(1 << self.bits, np.uint64(2**64 - 1), np.uint64)  # no key is all ones
+        self.table[slots] = values
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return (keys * self.multiplier) >> np.uint64(64 - self.bits)
+
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        return self.table[self._slots(keys)] == keys
+
+
+class LightStemmer:
+    """``stem.lucene_light`` and stop-word removal over a ``Normalized`` batch."""
+
+    def __init__(self, stops: Iterable[str]) -> None:
+        arabic_stops = sorted(word for word in stops if not is_latin(word))  # Latin ones go word by word
+        letters = sorted({char for word in arabic_stops for char in word})
+        # A stop word is a number: a small code per letter, ``self.bits`` bits each.
+        self.bits = (len(letters) + 1).bit_length()
+        self.longest = max(map(len, arabic_stops), default=0)
+        assert self.bits * self.longest <= 64, "stop words too long or too varied for one 64-bit key"
+        self.codes = np.full(0x10000, len(letters) + 1, np.uint64)  # any other letter: no stop word has it
+        for code, letter in enumerate(letters, start=1):
+            self.codes[ord(letter)] = code
+        self.stops = _ExactSet(self._key(word) for word in arabic_stops)
+        self.latin = np.array([is_latin(chr(code)) for code in range(_ARABIC_BLOCK)])
+        self.last_letters = np.zeros(0x10000, bool)
+        self.last_letters[[ord(suffix[-1]) for suffix in SUFFIXES]] = True
+
+    def _key(self, word: str) -> int:
+        return sum(int(self.codes[ord(char)]) << (self.bits * j) for j, char in enumerate(word))
+
+    def terms(self, words: Normalized, latin_term: Callable[[str], str]) -> list[str]:
+        """Each text's ranking terms, space-separated (runs of spaces where
+        something was dropped); ``latin_term`` stems one Latin word ("" for
+        a stop word)."""
+        codes, starts, ends = words.codes, words.starts, words.ends
+        out = codes.copy()
+        first = codes[starts]
+        latin = (first < _ARABIC_BLOCK) & self.latin[np.minimum(first, _ARABIC_BLOCK - 1)]
+        stop = self._stop_words(codes, starts, ends - starts) & ~latin
+        for j in range(self.longest):
+            out[starts[stop & (ends - starts > j)] + j] = _SPACE
+        arabic = ~latin & ~stop
+        prefix = self._prefix_lengths(codes, starts, ends - starts, arabic)
+        for j in range(int(prefix.max(initial=0))):
+            out[starts[prefix > j] + j] = _SPACE
+        self._strip_suffixes(codes, out, starts + prefix, ends, arabic)
+        text = out.tobytes().decode("utf-32-le")
+        if latin.any():  # the same places in ``text`` as in ``codes``: nothing was cut out
+            pieces, previous = [], 0
+            for start, end in zip(starts[latin].tolist(), ends[latin].tolist(), strict=True):
+                pieces += [text[previous:start], latin_term(text[start:end])]
+                previous = end
+            text = "".join([*pieces, text[previous:]])
+        return text.split(SEPARATOR_CHAR)
+
+    def _stop_words(self, codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Which words are stop words: words of each length get their key from
+        their letters' codes, looked up in the stop words' keys."""
+        stop = np.zeros(starts.size, bool)
+        for length in range(1, self.longest + 1):
+            group = np.flatnonzero(lengths == length)
+            at = starts[group]
+            keys = self.codes[codes[at]]
+            for j in range(1, length):
+                keys |= self.codes[codes[at + j]] << np.uint64(self.bits * j)
+            stop[group] = self.stops.contains(keys)
+        return stop
+
+    def _prefix_lengths(
+        self, codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, arabic: np.ndarray
+    ) -> np.ndarray:
+        """Each word's prefix to cut: the first of the list that it starts
+        with and is long enough for (``stem._strip_prefix``)."""
+        last = codes.size - 1
+        letters = [codes[np.minimum(starts + j, last)] for j in range(max(map(len, LUCENE_PREFIXES)))]
+        cut = np.zeros(starts.size, np.int64)
+        open_ = arabic.copy()
+        for prefix in LUCENE_PREFIXES:
+            match = open_ & (lengths >= prefix_minimum(prefix))
+            for j, char in enumerate(prefix):
+                match &= letters[j] == ord(char)
+            cut[match] = len(prefix)
+            open_ &= ~match
+        return cut
+
+    def _strip_suffixes(
+        self, codes: np.ndarray, out: np.ndarray, starts: np.ndarray, ends: np.ndarray, arabic: np.ndarray
+    ) -> None:
+        """Blank each suffix in turn, once, where enough letters remain
+        (``stem._strip_suffixes``); only words ending in a suffix's last
+        letter can lose one."""
+        some = np.flatnonzero(arabic & self.last_letters[codes[ends - 1]])
+        begin, end = starts[some], ends[some]
+        for suffix in SUFFIXES:
+            match = end - begin >= suffix_minimum(suffix)
+            for j, char in enumerate(reversed(suffix), start=1):
+                match &= codes[end - j] == ord(char)
+            cut = end[match]
+            for j in range(1, len(suffix) + 1):
+                out[cut - j] = _SPACE
+            end[match] -= len(suffix)
