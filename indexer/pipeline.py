@@ -177,7 +177,7 @@ class IndexRun:
                             summary.unchanged += 1
                             continue
                         if item.partial:  # an id seen twice in this batch
-                            item = preparer.finish(article)
+                            item = preparer.finish([article])[0]
                         stored = self._add(item, known, batch, summary)
                         if stored:
                             if article.id in known:
@@ -204,12 +204,11 @@ class IndexRun:
     def _settle(self, chunk: list[Prepared | Reject], preparer: Preparer) -> list[Prepared | Reject]:
         """Finish the articles the workers left (already indexed ones) that
         changed, then read what the chunk's duplicate decisions need."""
-        items = [
-            preparer.finish(item.article)
-            if isinstance(item, Prepared) and item.partial and not self._unchanged(item.article)
-            else item
-            for item in chunk
+        changed = [
+            item for item in chunk if isinstance(item, Prepared) and item.partial and not self._unchanged(item.article)
         ]
+        finished = dict(zip(map(id, changed), preparer.finish([item.article for item in changed]), strict=True))
+        items = [finished.get(id(item), item) for item in chunk]
         if self.duplicates is not None:
             self.duplicates.prefetch(
                 [(i.article.id, i.fingerprint) for i in items if isinstance(i, Prepared) and i.fingerprint is not None]

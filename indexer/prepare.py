@@ -13,7 +13,7 @@ caches (and loads its own embedder) from it.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
@@ -47,7 +47,7 @@ class Preparer:
     overrides: Mapping[str, str] = field(default_factory=dict)
     max_body_chars: int = MAX_BODY_CHARS
     fingerprinter: Fingerprinter | None = None
-    backend: Callable[[Article], object] | None = None
+    backend: Callable[[Sequence[Article]], list[object]] | None = None
     # Ids the index holds when the run starts: such an article is most often
     # unchanged, and the pipeline finishes it only if it is not.
     indexed: AbstractSet[str] = frozenset()
@@ -58,28 +58,41 @@ class Preparer:
     passages: PassageConfig = field(default_factory=PassageConfig)
     _embedder: Embedder | None = field(default=None, init=False, repr=False)
 
-    def __call__(self, item: RawRecord | RawLine | Reject) -> Prepared | Reject:
-        """The prepared article, or why the record cannot be one (a reader's
+    def _article(self, item: RawRecord | RawLine | Reject) -> Article | Reject:
+        """The record's article, or why it cannot be one (a reader's
         rejection passes through, so rejections keep their order)."""
         if isinstance(item, RawLine):
             item = item.parse()
         if isinstance(item, Reject):
             return item
         try:
-            article = to_article(item, self.overrides, self.max_body_chars)
+            return to_article(item, self.overrides, self.max_body_chars)
         except RecordError as error:
             return Reject(item.location, str(error), orjson.dumps(item.fields, default=str).decode(), record=True)
-        return Prepared(article, partial=True) if article.id in self.indexed else self.finish(article)
 
-    def finish(self, article: Article) -> Prepared:
-        return Prepared(
-            article,
-            self.fingerprinter(article.body, article.title) if self.fingerprinter else None,
-            self.backend(article) if self.backend else None,
-        )
+    def finish(self, articles: Sequence[Article]) -> list[Prepared]:
+        """The articles with their fingerprints and the backend's preparation
+        (done for the whole list at once: the backend's analysis is by array)."""
+        fields = self.backend(articles) if self.backend else [None] * len(articles)
+        return [
+            Prepared(article, self.fingerprinter(article.body, article.title) if self.fingerprinter else None, prepared)
+            for article, prepared in zip(articles, fields, strict=True)
+        ]
 
     def chunk(self, items: list[RawRecord | RawLine | Reject]) -> list[Prepared | Reject]:
-        prepared = [self(item) for item in items]
+        """Each item prepared, or its rejection. An article whose id the index
+        holds is left ``partial``: most often it is unchanged."""
+        parsed = [self._article(item) for item in items]
+        fresh = [item for item in parsed if isinstance(item, Article) and item.id not in self.indexed]
+        finished = iter(self.finish(fresh))
+        prepared = [
+            item
+            if isinstance(item, Reject)
+            else Prepared(item, partial=True)
+            if item.id in self.indexed
+            else next(finished)
+            for item in parsed
+        ]
         if self.worker_embedder is None or multiprocessing.parent_process() is None:  # not in a worker
             return prepared
         return self._encode(prepared)

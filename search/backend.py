@@ -51,10 +51,11 @@ class Backend(Protocol):
     meta: IndexMeta
     analyzer: Analyzer  # the index's analysis, for queries and highlighting
 
-    def preparer(self) -> Callable[[Article], object] | None:
-        """A picklable function of one article doing the per-article CPU work
-        of ``upsert`` (the indexer runs it in its worker processes), or
-        ``None`` when there is none worth moving (a server analyses)."""
+    def preparer(self) -> Callable[[Sequence[Article]], list[object]] | None:
+        """A picklable function doing the per-article CPU work of ``upsert``
+        for a list of articles, one result each (the indexer runs it on
+        chunks in its worker processes), or ``None`` when there is none
+        worth moving (a server analyses)."""
 
     def upsert(
         self,

@@ -139,7 +139,8 @@ class EmbeddedBackend:
 
     def preparer(self) -> FieldAnalysis:
         """Analysis, the per-article CPU work of ``upsert``: the indexer runs
-        it in its worker processes and passes the result back as ``prepared``."""
+        it on chunks of articles in its worker processes and passes the
+        result back as ``prepared``."""
         return FieldAnalysis(self.meta.analysis)
 
     def upsert(
@@ -151,10 +152,11 @@ class EmbeddedBackend:
         self._upsert_vectors(articles, vectors)
         writer = self.writer
         now = datetime.now(UTC)
-        for article, analysed in zip(articles, prepared or [None] * len(articles)):
-            title_terms, title_exact, body_terms, body_exact = analysed or analyse(
-                self.analyzer, article.title, article.body
-            )
+        given = list(prepared or [None] * len(articles))
+        missing = [article for article, analysed in zip(articles, given, strict=True) if analysed is None]
+        computed = iter(analyse(self.analyzer, missing))
+        for article, analysed in zip(articles, given, strict=True):
+            title_terms, title_exact, body_terms, body_exact = analysed or next(computed)
             fields: dict[str, object] = {
                 "id": article.id,
                 "hash": article.content_hash,

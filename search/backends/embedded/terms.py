@@ -9,6 +9,7 @@ each process builds its own ``Analyzer`` (and word cache) from it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 
 from search.analysis import AnalysisConfig, Analyzer
@@ -19,14 +20,16 @@ from search.models import Article
 Analysed = tuple[str, str, str, str]
 
 
-def analyse(analyzer: Analyzer, title: str, body: str) -> Analysed:
-    title_terms, title_exact = analyzer.joined(title)
-    body_terms, body_exact = analyzer.joined(body)
-    return title_terms, title_exact, body_terms, body_exact
+def analyse(analyzer: Analyzer, articles: Sequence[Article]) -> list[Analysed]:
+    """Every article's fields, in one ``joined_many`` call: analysis by array
+    pays off over many texts."""
+    joined = analyzer.joined_many([article.title for article in articles] + [article.body for article in articles])
+    titles, bodies = joined[: len(articles)], joined[len(articles) :]
+    return [(*title, *body) for title, body in zip(titles, bodies, strict=True)]
 
 
 class FieldAnalysis:
-    """``article -> Analysed`` for one analysis configuration."""
+    """``articles -> [Analysed]`` for one analysis configuration."""
 
     def __init__(self, config: AnalysisConfig) -> None:
         self.config = config
@@ -39,5 +42,5 @@ class FieldAnalysis:
     def __reduce__(self) -> tuple[type, tuple[AnalysisConfig]]:
         return FieldAnalysis, (self.config,)
 
-    def __call__(self, article: Article) -> Analysed:
-        return analyse(self.analyzer, article.title, article.body)
+    def __call__(self, articles: Sequence[Article]) -> list[Analysed]:
+        return analyse(self.analyzer, articles)
