@@ -18,6 +18,7 @@ from indexer.duplicates import DuplicateStore
 from indexer.fields import ALIASES, MAX_BODY_CHARS
 from indexer.pipeline import BATCH_SIZE, LAST_RUN_FILE, IndexRun, RejectsFile, RunSummary
 from indexer.readers import READERS
+from indexer.workers import WorkerError
 from search.backend import BackendError
 from search.backends.embedded.store import META_FILE
 from search.embed import DEFAULT_EMBEDDER, Embedder, EmbedderError, load_embedder
@@ -146,7 +147,7 @@ def index(
         try:
             summary = run.run(paths, prune=prune)
             backend.close()
-        except BackendError as error:
+        except (BackendError, WorkerError) as error:
             fail(str(error))
         except KeyboardInterrupt:
             fail(INTERRUPTED, code=130)

@@ -3,6 +3,7 @@ the same duplicate store, the same summary as preparing them in-process."""
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from indexer_fixtures import all_articles, random_body, run_index, write_jsonl
 
 from indexer.duplicates import FILE_NAME
-from indexer.workers import CHUNK_ITEMS, map_chunks
+from indexer.workers import CHUNK_ITEMS, WorkerError, map_chunks
 from search.backends.embedded.vectors import VectorStore
 from search.embed import DEFAULT_EMBEDDER, embed_articles, load_embedder
 from search.index_meta import IndexMeta
@@ -72,6 +73,18 @@ def test_map_chunks_keeps_order_and_runs_small_input_in_process():
 
 def _double(chunk: list[int]) -> list[int]:
     return [2 * x for x in chunk]
+
+
+def _die_on_seven(chunk: list[int]) -> list[int]:
+    if 7 in chunk:
+        os._exit(3)  # what the kernel's out-of-memory killer leaves: no exception, no result
+    return chunk
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_clear_error():
+    """Not a hang (``multiprocessing.Pool`` waits forever for the lost chunk)."""
+    with pytest.raises(WorkerError, match="worker process stopped.*run the same command again"):
+        list(map_chunks(_die_on_seven, range(40), workers=2, chunk_items=4))
 
 
 def test_json_lines_are_parsed_in_the_workers_whatever_their_encoding(tmp_path):
