@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
@@ -110,7 +111,11 @@ class Analyzer:
         self._arabic_stem = ARABIC_STEMMERS[self.config.stemmer]
         stops = stopwords.ARABIC + stopwords.ENGLISH if self.config.stopwords else []
         self._stops = frozenset(normalize(w, self.config.hamza_seats) for w in stops)
-        self._batch_stemmer = LightStemmer(self._stops) if self.config.stemmer == "lucene" else None
+
+    @cached_property
+    def _batch_stemmer(self) -> LightStemmer | None:
+        """The Lucene stemmer by array, for indexing (its tables take a few ms to build)."""
+        return LightStemmer(self._stops) if self.config.stemmer == "lucene" else None
 
     @property
     def affix_only(self) -> bool:
