@@ -12,6 +12,8 @@ from search.analysis.normalize import INVISIBLE
 
 ANALYZER = Analyzer()
 LIGHT10 = Analyzer(AnalysisConfig(stemmer="light10"))
+NO_STOPS = Analyzer(AnalysisConfig(stopwords=False))
+SEATS = Analyzer(AnalysisConfig(hamza_seats=True))
 ARABIC = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
 MIXED = st.text(alphabet=st.one_of(ARABIC, st.characters(), st.sampled_from(" \n\u00a0")), max_size=200)
 ARABIC_WORDS = st.lists(
@@ -79,7 +81,9 @@ AFFIXED = st.lists(
             st.text(alphabet="بتثكلمنسعيهاوة", min_size=0, max_size=5),
             st.lists(st.sampled_from(["ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي", "ى"]), max_size=3),
         ).map(lambda parts: parts[0] + parts[1] + "".join(parts[2])),
-        st.sampled_from(["في", "الذي", "اللواتي", "وفي", "هؤلاء", "إلى", "فيه", "the", "The", "running", "2019", "١٢"]),
+        st.sampled_from(
+            ["في", "الذي", "اللواتي", "وفي", "هؤلاء", "إلى", "فيه", "the", "The", "running", "2019", "١٢", "سئل"]
+        ),
         st.sampled_from(["مُحَمَّد", "الـكتاب", "«البيت»", "Cats", "x", "ا"]),
     ),
     max_size=60,
@@ -91,11 +95,12 @@ AFFIXED = st.lists(
 @example(["وال " * 100])
 @example(["والد الوالدين ببيتها فالكتابات لله ولد " * 10, "İstanbul ﷺ " + "كتاب " * 60])
 def test_batches_of_texts_get_the_offset_path_terms(texts):
-    """Many texts at once (the Lucene stemmer by array) or with another
-    stemmer (per word after the tables), texts the tables cannot do among them."""
+    """Many texts at once (the Lucene stemmer by array, with or without stop
+    words, with ؤ/ئ folded) or with another stemmer (per word after the
+    tables), texts the tables cannot do among them."""
     padded = [text + " " + "المكتبات " * (i % 2) * 40 for i, text in enumerate(texts)]
-    same_as_offset_path(ANALYZER, padded)
-    same_as_offset_path(LIGHT10, padded)
+    for analyzer in (ANALYZER, LIGHT10, NO_STOPS, SEATS):
+        same_as_offset_path(analyzer, padded)
 
 
 def same_as_per_word(text: str, longest: int = 100) -> bool:

@@ -72,9 +72,9 @@ class LightStemmer:
         return sum(int(self.codes[ord(char)]) << (self.bits * j) for j, char in enumerate(word))
 
     def terms(self, words: Normalized, latin_term: Callable[[str], str]) -> list[str]:
-        """Each text's ranking terms, space-separated (runs of spaces where
-        something was dropped); ``latin_term`` stems one Latin word ("" for
-        a stop word)."""
+        """Each text's ranking terms, separated by single spaces (with one
+        at either end where a text's first or last word was dropped);
+        ``latin_term`` stems one Latin word ("" for a stop word)."""
         codes, starts, ends = words.codes, words.starts, words.ends
         out = codes.copy()
         first = codes[starts]
