@@ -116,6 +116,27 @@ def test_upsert_replaces_by_id(backend):
     assert backend.fetch(["a"])[0].body == "نص جديد تماما"
 
 
+def test_an_id_twice_in_one_batch_of_a_first_build_is_one_article(tmp_path):
+    """A first build skips deletes for ids it has not added: not for a repeat."""
+    store = EmbeddedBackend(tmp_path / "index", create=True)
+    store.upsert([article("a", "النص الأول"), article("b", "نص آخر"), article("a", "النص الثاني")])
+    store.commit()
+    store.upsert([article("b", "نص آخر معدل")])
+    store.commit()
+    assert store.count() == 2
+    assert sorted(a.body for a in store.fetch(["a", "b"])) == ["النص الثاني", "نص آخر معدل"]
+    store.close()
+
+
+def test_a_later_writer_replaces_what_an_earlier_one_added(backend, tmp_path):
+    backend.close()
+    reopened = EmbeddedBackend(tmp_path / "index")
+    reopened.upsert([article("c", "نص جديد"), article("e", "مقال خامس")])
+    reopened.commit()
+    assert reopened.count() == 5 and reopened.fetch(["c"])[0].body == "نص جديد"
+    reopened.close()
+
+
 def test_delete_and_ids(backend):
     backend.delete(["b"])
     backend.commit()

@@ -117,6 +117,9 @@ class EmbeddedBackend:
         self.analyzer = Analyzer(self.meta.analysis)
         self.compiler = Compiler(self.schema, self.analyzer)
         self._writer: tantivy.IndexWriter | None = None
+        # Ids added since the writer opened on an empty index, or None when
+        # it was not empty: only these can need a delete before an add.
+        self._added: set[str] | None = None
         self._view: _View | None = None
         self.vectors = (
             VectorStore(self.path / "vectors", self.meta.dimension)
@@ -135,6 +138,9 @@ class EmbeddedBackend:
                 raise BackendError(
                     f"cannot write to {self.path}: {error} (is another 'arshif index' running on it?)"
                 ) from error
+            # The writer holds the index's lock: nothing else can add to it now.
+            self.index.reload()
+            self._added = set() if self.index.searcher().num_docs == 0 else None
         return self._writer
 
     def preparer(self) -> FieldAnalysis:
@@ -172,8 +178,18 @@ class EmbeddedBackend:
             }
             if article.date is not None:
                 fields["date"] = _as_utc(article.date)
-            writer.delete_documents_by_term("id", article.id)
+            self._delete_before_adding(article.id)
             writer.add_document(tantivy.Document(**fields))
+
+    def _delete_before_adding(self, doc_id: str) -> None:
+        """Upsert by id: delete what the index may hold under it. A first
+        build skips the delete for ids it has not added yet (tantivy applies
+        each delete to every segment at commit, on its indexing thread)."""
+        added = self._added
+        if added is None or doc_id in added:
+            self.writer.delete_documents_by_term("id", doc_id)
+        else:
+            added.add(doc_id)
 
     def _upsert_vectors(self, articles: Sequence[Article], vectors: Sequence[np.ndarray | None] | None) -> None:
         if self.vectors is None:
@@ -212,6 +228,7 @@ class EmbeddedBackend:
         if self._writer is not None:
             self._writer.wait_merging_threads()
             self._writer = None
+            self._added = None
             if self.vectors is not None:
                 self.vectors.close()
 
