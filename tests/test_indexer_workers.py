@@ -14,7 +14,7 @@ import pytest
 from indexer_fixtures import all_articles, random_body, run_index, write_jsonl
 
 from indexer.duplicates import FILE_NAME
-from indexer.workers import CHUNK_ITEMS, WorkerError, map_chunks
+from indexer.workers import CHUNK_ITEMS, WORKER_NICENESS, WorkerError, map_chunks
 from search.backends.embedded.vectors import VectorStore
 from search.embed import DEFAULT_EMBEDDER, embed_articles, load_embedder
 from search.index_meta import IndexMeta
@@ -73,6 +73,20 @@ def test_map_chunks_keeps_order_and_runs_small_input_in_process():
 
 def _double(chunk: list[int]) -> list[int]:
     return [2 * x for x in chunk]
+
+
+def _niceness(chunk: list[int]) -> list[int]:
+    return [os.nice(0) for _ in chunk]
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this system")
+def test_the_workers_run_at_a_lower_priority_than_the_caller():
+    """They fill the cores the indexing process leaves idle, not take them from it."""
+    expected = os.nice(0) + WORKER_NICENESS
+    if expected > 19:
+        pytest.skip("the tests already run at about the lowest priority")
+    seen = {n for chunk in map_chunks(_niceness, range(40), workers=2, chunk_items=4) for n in chunk}
+    assert seen == {expected}
 
 
 def _die_on_seven(chunk: list[int]) -> list[int]:
