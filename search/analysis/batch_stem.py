@@ -18,11 +18,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from search.analysis.codepoints import SEPARATOR_CHAR, Normalized
-from search.analysis.stem import LUCENE_PREFIXES, SUFFIXES, is_latin, prefix_minimum, suffix_minimum
-
-_SPACE = ord(" ")
-_ARABIC_BLOCK = 0x0600  # a word starting below it may be Latin (``is_latin``)
+from search.analysis.codepoints import BASIC_PLANE, SEPARATOR_CHAR, SPACE, Normalized
+from search.analysis.stem import LATIN_BELOW, LUCENE_PREFIXES, SUFFIXES, is_latin, prefix_minimum, suffix_minimum
 
 
 class _ExactSet:
@@ -60,12 +57,13 @@ class LightStemmer:
         self.bits = (len(letters) + 1).bit_length()
         self.longest = max(map(len, arabic_stops), default=0)
         assert self.bits * self.longest <= 64, "stop words too long or too varied for one 64-bit key"
-        self.codes = np.full(0x10000, len(letters) + 1, np.uint64)  # any other letter: no stop word has it
+        self.codes = np.full(BASIC_PLANE, len(letters) + 1, np.uint64)  # any other letter: no stop word has it
         for code, letter in enumerate(letters, start=1):
             self.codes[ord(letter)] = code
         self.stops = _ExactSet(self._key(word) for word in arabic_stops)
-        self.latin = np.array([is_latin(chr(code)) for code in range(_ARABIC_BLOCK)])
-        self.last_letters = np.zeros(0x10000, bool)
+        self.latin = np.zeros(BASIC_PLANE, bool)  # by a word's first letter
+        self.latin[:LATIN_BELOW] = [is_latin(chr(code)) for code in range(LATIN_BELOW)]
+        self.last_letters = np.zeros(BASIC_PLANE, bool)
         self.last_letters[[ord(suffix[-1]) for suffix in SUFFIXES]] = True
 
     def _key(self, word: str) -> int:
@@ -76,26 +74,26 @@ class LightStemmer:
         at either end where a text's first or last word was dropped);
         ``latin_term`` stems one Latin word ("" for a stop word)."""
         codes, starts, ends = words.codes, words.starts, words.ends
+        lengths = ends - starts
         out = codes.copy()
-        first = codes[starts]
-        latin = (first < _ARABIC_BLOCK) & self.latin[np.minimum(first, _ARABIC_BLOCK - 1)]
-        stop = self._stop_words(codes, starts, ends - starts) & ~latin
+        latin = self.latin[codes[starts]]
+        stop = self._stop_words(codes, starts, lengths) & ~latin
         for j in range(self.longest):
-            out[starts[stop & (ends - starts > j)] + j] = _SPACE
+            out[starts[stop & (lengths > j)] + j] = SPACE
         arabic = ~latin & ~stop
-        prefix = self._prefix_lengths(codes, starts, ends - starts, arabic)
+        prefix = self._prefix_lengths(codes, starts, lengths, arabic)
         for j in range(int(prefix.max(initial=0))):
-            out[starts[prefix > j] + j] = _SPACE
+            out[starts[prefix > j] + j] = SPACE
         self._strip_suffixes(codes, out, starts + prefix, ends, arabic)
         # One space of each run is enough: a third less to send and index.
         kept = np.ones(out.size, bool)
-        kept[1:] = (out[1:] != _SPACE) | (out[:-1] != _SPACE)
+        kept[1:] = (out[1:] != SPACE) | (out[:-1] != SPACE)
         text = out[kept].tobytes().decode("utf-32-le")
         if latin.any():  # left whole: where they now are is where their first letter went
             place = np.cumsum(kept) - 1
             begins = place[starts[latin]]
             pieces, previous = [], 0
-            for start, end in zip(begins.tolist(), (begins + (ends - starts)[latin]).tolist(), strict=True):
+            for start, end in zip(begins.tolist(), (begins + lengths[latin]).tolist(), strict=True):
                 pieces += [text[previous:start], latin_term(text[start:end])]
                 previous = end
             text = "".join([*pieces, text[previous:]])
@@ -145,5 +143,5 @@ class LightStemmer:
                 match &= codes[end - j] == ord(char)
             cut = end[match]
             for j in range(1, len(suffix) + 1):
-                out[cut - j] = _SPACE
+                out[cut - j] = SPACE
             end[match] -= len(suffix)

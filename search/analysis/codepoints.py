@@ -24,7 +24,7 @@ from search.analysis.tokenize import JOINER, WORD_START
 BASIC_PLANE = 0x10000
 DROP = 0xFFFF_FFFE
 PER_WORD = 0xFFFF_FFFF
-_SPACE = ord(" ")
+SPACE = ord(" ")
 SEPARATOR_CHAR = "\n"  # between the texts of a batch: the tables make every white space a space
 SEPARATOR = ord(SEPARATOR_CHAR)
 # Hangul vowels and finals compose with the jamo before them by rule, not by
@@ -86,7 +86,7 @@ def word_table(hamza_seats: bool) -> np.ndarray:
     forms and ligatures, composing marks, final sigma, one letter lower-cased
     into two, a joining mark that normalizes to a letter (the per-word way
     drops such a mark where no word has started)."""
-    table = np.full(BASIC_PLANE, _SPACE, dtype=np.uint32)
+    table = np.full(BASIC_PLANE, SPACE, dtype=np.uint32)
     composing = _composing()
     for code in range(BASIC_PLANE):
         char = chr(code)
@@ -146,18 +146,18 @@ def normalize_many(texts: Sequence[str], hamza_seats: bool, longest: int) -> Nor
     per_word = mapped == PER_WORD
     so_far = np.concatenate(([0], np.cumsum(per_word)))
     flagged = (so_far[ends] - so_far[ends - lengths]) > 0
-    mapped[per_word] = _SPACE
+    mapped[per_word] = SPACE
     kept = mapped[mapped != DROP]
     starts, stops = _word_spans(kept)
     too_long = stops - starts > longest
     if too_long.any():
         for start, stop in zip(starts[too_long].tolist(), stops[too_long].tolist(), strict=True):
-            kept[start:stop] = _SPACE
+            kept[start:stop] = SPACE
         starts, stops = starts[~too_long], stops[~too_long]
     return Normalized(kept, starts, stops, flagged.tolist())
 
 
 def _word_spans(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end of each run of word characters (anything above a space)."""
-    edges = np.flatnonzero(np.diff(codes > _SPACE, prepend=False, append=False))
+    edges = np.flatnonzero(np.diff(codes > SPACE, prepend=False, append=False))
     return edges[0::2], edges[1::2]

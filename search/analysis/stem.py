@@ -22,9 +22,12 @@ _ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 
+LATIN_BELOW = 0x0600  # the Arabic block: words starting at or above it are never Latin
+
+
 def is_latin(word: str) -> bool:
     """Whether a normalized word is stemmed as English (Arabic and digits are not)."""
-    return word[0] < "\u0600" and not word[0].isdigit()
+    return ord(word[0]) < LATIN_BELOW and not word[0].isdigit()
 
 
 def prefix_minimum(prefix: str) -> int:
