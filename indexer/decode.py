@@ -76,8 +76,10 @@ def decode(data: bytes, declared: str | None = None) -> str:
 
 
 def mojibake_ratio(text: str) -> float:
-    letters = len(text) - text.count(" ") - text.count("\n")
-    return len(_MOJIBAKE.findall(text)) / letters if letters > 0 else 0.0
+    found = len(_MOJIBAKE.findall(text))
+    if not found:  # nearly every text: no need to count its letters
+        return 0.0
+    return found / (len(text) - text.count(" ") - text.count("\n"))
 
 
 def check_text(text: str) -> None:

@@ -242,8 +242,9 @@ class IndexRun:
                 article = article.model_copy(
                     update={"urls": previous.article.urls, "duplicate_sources": previous.article.duplicate_sources}
                 )
+                item = replace(item, article=article)
         if self.duplicates is None:
-            batch[article.id] = replace(item, article=article)
+            batch[article.id] = item
             return True
         fingerprint = item.fingerprint
         assert fingerprint is not None, "prepared without the duplicate store's fingerprinter"
@@ -259,12 +260,12 @@ class IndexRun:
         if placement.cluster:
             summary.near_duplicates += 1
             summary.clusters += len(placement.relabelled)
-            article = article.model_copy(update={"cluster": placement.cluster})
+            item = replace(item, article=article.model_copy(update={"cluster": placement.cluster}))
             for other_id, cluster in placement.relabelled.items():
                 other = self._get(other_id, batch)
                 if other is not None:
                     batch[other_id] = replace(other, article=other.article.model_copy(update={"cluster": cluster}))
-        batch[article.id] = replace(item, article=article)
+        batch[article.id] = item
         return True
 
     def _merge(self, duplicate: Article, original: Prepared, batch: dict[str, Prepared]) -> None:
