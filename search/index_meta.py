@@ -12,7 +12,8 @@ from search.analysis import AnalysisConfig
 from search.backend import BackendError
 from search.passages import PassageConfig
 
-FORMAT_VERSION = 1
+# 2: the embedded index spells terms one byte per letter (search.analysis.alphabet).
+FORMAT_VERSION = 2
 
 
 class IndexMeta(BaseModel):

@@ -7,9 +7,11 @@ import pytest
 import tantivy
 
 from search.analysis import AnalysisConfig, Analyzer
+from search.analysis.alphabet import ONE_BYTE
 from search.backend import BackendError
 from search.backends.embedded.schema import whitespace_analyzer
 from search.backends.embedded.store import EmbeddedBackend
+from search.backends.embedded.terms import analyse
 from search.index_meta import IndexMeta
 from search.models import Article, Filters
 from search.query import merge_filters, parse
@@ -44,19 +46,23 @@ def ids(backend, text, filters=Filters()):
 
 
 def test_tantivy_indexes_exactly_our_terms():
-    """Parity: the tokenizer tantivy runs on our joined terms yields our terms."""
+    """Parity: the tokenizer tantivy runs on our joined terms yields our
+    terms, spelt one byte per letter."""
     analyzer = Analyzer()
-    text = "قال «البُوكمَال»، لـ موقع (تلفزيون) سوريا: ٢٠٢١ Militias\u200f! ﷺ"
-    terms, exact = analyzer.joined(text)
-    tantivy_tokens = whitespace_analyzer().analyze(terms)
-    assert tantivy_tokens == analyzer.terms(text)
-    assert whitespace_analyzer().analyze(exact) == analyzer.exact_terms(text)
+    text = "قال «البُوكمَال»، لـ موقع (تلفزيون) سوريا: ٢٠٢١ Militias\u200f! ﷺ " + "مؤتمر صحفي " * 30
+    [(title_terms, title_exact, terms, exact)] = analyse(analyzer, [Article(id="x", title=text[:40], body=text)])
+    assert whitespace_analyzer().analyze(terms) == [ONE_BYTE.spell(term) for term in analyzer.terms(text)]
+    assert whitespace_analyzer().analyze(exact) == [ONE_BYTE.spell(word) for word in analyzer.exact_terms(text)]
+    assert whitespace_analyzer().analyze(title_exact) == [ONE_BYTE.spell(w) for w in analyzer.exact_terms(text[:40])]
+    assert "ALBWKMAL" in exact.split() and exact.isascii()
 
 
-def test_every_indexed_term_is_searchable(backend):
+def test_every_indexed_term_is_searchable_as_spelt(backend):
     for term in Analyzer().terms("قصفت الطائرات مواقع في دير الزور والبوكمال"):
-        query = tantivy.Query.term_query(backend.schema, "body", term)
+        query = tantivy.Query.term_query(backend.schema, "body", ONE_BYTE.spell(term))
         assert backend.searcher.search(query, 5).count >= 1, term
+        unspelt = tantivy.Query.term_query(backend.schema, "body", term)
+        assert backend.searcher.search(unspelt, 5).count == 0, term
 
 
 def test_spelling_variants_give_the_same_ranked_list(backend):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from search.analysis.alphabet import Alphabet
 from search.analysis.codepoints import BASIC_PLANE, SEPARATOR_CHAR, SPACE, Normalized
 from search.analysis.stem import LATIN_BELOW, LUCENE_PREFIXES, SUFFIXES, is_latin, prefix_minimum, suffix_minimum
 
@@ -69,10 +70,10 @@ class LightStemmer:
     def _key(self, word: str) -> int:
         return sum(int(self.codes[ord(char)]) << (self.bits * j) for j, char in enumerate(word))
 
-    def terms(self, words: Normalized, latin_term: Callable[[str], str]) -> list[str]:
-        """Each text's ranking terms, separated by single spaces (with one
-        at either end where a text's first or last word was dropped);
-        ``latin_term`` stems one Latin word ("" for a stop word)."""
+    def terms(self, words: Normalized, latin_term: Callable[[str], str], alphabet: Alphabet) -> list[str]:
+        """Each text's ranking terms, spelt in ``alphabet``, separated by
+        single spaces (with one at either end where a text's first or last
+        word was dropped); ``latin_term`` stems one Latin word ("" for a stop word)."""
         codes, starts, ends = words.codes, words.starts, words.ends
         lengths = ends - starts
         out = codes.copy()
@@ -88,16 +89,26 @@ class LightStemmer:
         # One space of each run is enough: a third less to send and index.
         kept = np.ones(out.size, bool)
         kept[1:] = (out[1:] != SPACE) | (out[:-1] != SPACE)
-        text = out[kept].tobytes().decode("utf-32-le")
+        text = alphabet.text(out[kept])
         if latin.any():  # left whole: where they now are is where their first letter went
             place = np.cumsum(kept) - 1
             begins = place[starts[latin]]
+            words_now = zip(begins.tolist(), (begins + lengths[latin]).tolist(), strict=True)
             pieces, previous = [], 0
-            for start, end in zip(begins.tolist(), (begins + lengths[latin]).tolist(), strict=True):
-                pieces += [text[previous:start], latin_term(text[start:end])]
+            for (start, end), word in zip(words_now, self._words(codes, starts, ends, latin), strict=True):
+                pieces += [text[previous:start], alphabet.spell(latin_term(word))]
                 previous = end
             text = "".join([*pieces, text[previous:]])
         return text.split(SEPARATOR_CHAR)
+
+    @staticmethod
+    def _words(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, which: np.ndarray) -> list[str]:
+        """The chosen words as analysed (Latin words are stemmed from these,
+        not from their spelling in an alphabet)."""
+        return [
+            codes[start:end].tobytes().decode("utf-32-le")
+            for start, end in zip(starts[which].tolist(), ends[which].tolist(), strict=True)
+        ]
 
     def _stop_words(self, codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Which words are stop words: words of each length get their key from

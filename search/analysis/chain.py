@@ -22,6 +22,7 @@ from typing import NamedTuple, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from search.analysis import stopwords
+from search.analysis.alphabet import AS_ANALYSED, Alphabet
 from search.analysis.batch_stem import LightStemmer
 from search.analysis.codepoints import normalize_many
 from search.analysis.normalize import normalize
@@ -174,9 +175,9 @@ class Analyzer:
         """``(terms, exact_terms)`` of one text: ``joined_many`` of one."""
         return self.joined_many([text])[0]
 
-    def joined_many(self, texts: Sequence[str]) -> list[tuple[str, str]]:
-        """``(terms, exact_terms)`` per text, each joined by white space: the
-        indexing path.
+    def joined_many(self, texts: Sequence[str], alphabet: Alphabet = AS_ANALYSED) -> list[tuple[str, str]]:
+        """``(terms, exact_terms)`` per text, each joined by white space and
+        spelt in ``alphabet``: the indexing path.
 
         The index splits these on white space, so its terms are exactly ours.
         Many texts at once are normalized by table (``normalize_many``) and,
@@ -187,23 +188,26 @@ class Analyzer:
         analysis is cached. Batches are cut at about a million characters,
         which bounds the arrays' memory.
         """
-        return [pair for group in _groups(texts, _BATCH_MAX_CHARS) for pair in self._joined_batch(group)]
+        return [pair for group in _groups(texts, _BATCH_MAX_CHARS) for pair in self._joined_batch(group, alphabet)]
 
-    def _joined_batch(self, texts: Sequence[str]) -> list[tuple[str, str]]:
+    def _joined_batch(self, texts: Sequence[str], alphabet: Alphabet) -> list[tuple[str, str]]:
         total = sum(map(len, texts))
         words = normalize_many(texts, self.config.hamza_seats, MAX_TERM_CHARS) if total >= _TABLE_MIN_CHARS else None
         if words is None:
-            return [self._chunked(text) for text in texts]
-        exact = words.texts()
+            return [self._chunked(text, alphabet) for text in texts]
+        exact = words.texts(alphabet)
         if self._batch_stemmer is not None:
-            terms = self._batch_stemmer.terms(words, self._terms.__getitem__)
+            terms = self._batch_stemmer.terms(words, self._terms.__getitem__, alphabet)
         else:
-            terms = [" ".join(map(self._terms.__getitem__, text.split())) for text in exact]
+            terms = [
+                alphabet.spell(" ".join(map(self._terms.__getitem__, text.split())))
+                for text in (words.texts(AS_ANALYSED) if alphabet.letters else exact)
+            ]
         return [
-            self._chunked(text) if per_word else pair
+            self._chunked(text, alphabet) if per_word else pair
             for text, per_word, pair in zip(texts, words.per_word, zip(terms, exact, strict=True), strict=True)
         ]
 
-    def _chunked(self, text: str) -> tuple[str, str]:
+    def _chunked(self, text: str, alphabet: Alphabet) -> tuple[str, str]:
         pairs = list(map(self.chunks.__getitem__, text.split()))
-        return " ".join(map(itemgetter(0), pairs)), " ".join(map(itemgetter(1), pairs))
+        return alphabet.spell(" ".join(map(itemgetter(0), pairs))), alphabet.spell(" ".join(map(itemgetter(1), pairs)))

@@ -15,11 +15,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from search.analysis.normalize import DROPPED, letter_folds, normalize
 from search.analysis.tokenize import JOINER, WORD_START
+
+if TYPE_CHECKING:
+    from search.analysis.alphabet import Alphabet
 
 BASIC_PLANE = 0x10000
 DROP = 0xFFFF_FFFE
@@ -121,9 +125,9 @@ class Normalized:
     ends: np.ndarray
     per_word: list[bool]
 
-    def texts(self) -> list[str]:
-        """The normalized words, one string per text."""
-        return self.codes.tobytes().decode("utf-32-le").split(SEPARATOR_CHAR)
+    def texts(self, alphabet: Alphabet) -> list[str]:
+        """The normalized words, one string per text, spelt in ``alphabet``."""
+        return alphabet.text(self.codes).split(SEPARATOR_CHAR)
 
 
 def normalize_many(texts: Sequence[str], hamza_seats: bool, longest: int) -> Normalized | None:

@@ -2,7 +2,8 @@
 
 Words become term queries on the stemmed fields, phrases become phrase
 queries on the unstemmed ``*_exact`` fields; both search title and body
-unless a field was named. Filters never add to the score. The exact-spelling
+unless a field was named; every term is spelt as the index spells it
+(``ONE_BYTE``). Filters never add to the score. The exact-spelling
 and proximity bonuses of ``search.ranking`` are added as boosted ``Should``
 clauses, so they never change which documents match.
 """
@@ -15,11 +16,13 @@ from datetime import UTC, datetime
 import tantivy
 
 from search.analysis import Analyzer
+from search.analysis.alphabet import ONE_BYTE
 from search.backends.embedded.schema import EXACT, TEXT_FIELDS
 from search.models import Filters
 from search.query import Clause, Group, Occur, Phrase, Query, Word
 from search.ranking import EXACT_BOOST, PROXIMITY_BOOST, PROXIMITY_SLOP, proximity_pairs
 
+_spell = ONE_BYTE.spell
 _OCCUR = {Occur.should: tantivy.Occur.Should, Occur.must: tantivy.Occur.Must, Occur.must_not: tantivy.Occur.MustNot}
 
 
@@ -41,7 +44,7 @@ class Compiler:
         word found as spelt is always found stemmed, so the bonus changes no
         match and unscored queries (facets, counts) leave its look-ups out."""
         fields = (node.field,) if node.field else TEXT_FIELDS
-        pairs = [pair for pair in self.analyzer.word_pairs(node.text) if pair[1]]
+        pairs = [(_spell(word), _spell(term)) for word, term in self.analyzer.word_pairs(node.text) if term]
         stemmed = [tantivy.Query.term_query(self.schema, f, term) for _, term in pairs for f in fields]
         if not scored:
             return _any(stemmed)
@@ -57,13 +60,14 @@ class Compiler:
         bonus = []
         for field_name, first, second in proximity_pairs(clauses, self.analyzer):
             for f in (field_name,) if field_name else TEXT_FIELDS:
-                phrase = tantivy.Query.phrase_query(self.schema, EXACT[f], [first, second], PROXIMITY_SLOP)
+                words = [_spell(first), _spell(second)]
+                phrase = tantivy.Query.phrase_query(self.schema, EXACT[f], words, PROXIMITY_SLOP)
                 bonus.append(tantivy.Query.boost_query(phrase, PROXIMITY_BOOST))
         return bonus
 
     def phrase(self, node: Phrase) -> tantivy.Query | None:
         fields = (node.field,) if node.field else TEXT_FIELDS
-        words = self.analyzer.exact_terms(node.text)
+        words = list(map(_spell, self.analyzer.exact_terms(node.text)))
         if not words:
             return None
         if len(words) == 1:

@@ -1,5 +1,6 @@
-"""The terms an article's text fields get: our analyzer's output, which the
-index only splits on white space (``schema``).
+"""The terms an article's text fields get: our analyzer's output, spelt one
+byte per letter (``search.analysis.alphabet``), which the index only splits on
+white space (``schema``).
 
 Analysis is pure Python and most of an indexing run's CPU time, so the
 indexer computes it in its worker processes (``Backend.preparer``) and hands
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from search.analysis import AnalysisConfig, Analyzer
+from search.analysis.alphabet import ONE_BYTE
 from search.analysis.codepoints import word_table
 from search.models import Article
 
@@ -23,7 +25,8 @@ Analysed = tuple[str, str, str, str]
 def analyse(analyzer: Analyzer, articles: Sequence[Article]) -> list[Analysed]:
     """Every article's fields, in one ``joined_many`` call: analysis by array
     pays off over many texts."""
-    joined = analyzer.joined_many([article.title for article in articles] + [article.body for article in articles])
+    texts = [article.title for article in articles] + [article.body for article in articles]
+    joined = analyzer.joined_many(texts, ONE_BYTE)
     titles, bodies = joined[: len(articles)], joined[len(articles) :]
     return [(*title, *body) for title, body in zip(titles, bodies, strict=True)]
 
