@@ -11,6 +11,7 @@ import hashlib
 import html
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -43,11 +44,35 @@ class RecordError(ValueError):
     """A record that cannot become an article; the message names the field."""
 
 
-def _pick(fields: Mapping[str, Any], names: tuple[str, ...]) -> Any:
-    for name in names:
-        if name in fields and fields[name] not in (None, ""):
-            return fields[name]
-    return None
+def _names(key: str, overrides: Mapping[str, str] | None) -> tuple[str, ...]:
+    """The record fields that may fill article field ``key``, in order of preference."""
+    return (overrides[key],) if overrides and key in overrides else ALIASES[key]
+
+
+@lru_cache(maxsize=16)
+def _filling(overrides: frozenset[tuple[str, str]]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Record field -> the article fields it may fill, each with its place in
+    that field's order of preference (once per run, not per record)."""
+    filling: dict[str, tuple[tuple[str, int], ...]] = {}
+    for key in ALIASES:
+        for rank, name in enumerate(_names(key, dict(overrides))):
+            filling[name] = (*filling.get(name, ()), (key, rank))
+    return filling
+
+
+def _pick_all(fields: Mapping[str, Any], overrides: Mapping[str, str] | None) -> dict[str, Any]:
+    """Each article field's value: from the first of its record fields that
+    is present and not empty, else None (one pass over the record's fields)."""
+    filling = _filling(frozenset(overrides.items()) if overrides else frozenset())
+    values: dict[str, Any] = dict.fromkeys(ALIASES)
+    ranks: dict[str, int] = {}
+    for name, value in fields.items():
+        if value is None or value == "" or name not in filling:
+            continue
+        for key, rank in filling[name]:
+            if rank < ranks.get(key, rank + 1):
+                values[key], ranks[key] = value, rank
+    return values
 
 
 def _text(value: Any, field: str) -> str:
@@ -95,11 +120,7 @@ def to_article(
     overrides: Mapping[str, str] | None = None,
     max_body_chars: int = MAX_BODY_CHARS,
 ) -> Article:
-    fields = record.fields
-    names = {
-        key: ((overrides[key],) if overrides and key in overrides else aliases) for key, aliases in ALIASES.items()
-    }
-    values = {key: _pick(fields, names[key]) for key in ALIASES}
+    values = _pick_all(record.fields, overrides)
     for key, value in record.defaults.items():
         if values.get(key) in (None, ""):
             values[key] = value
@@ -108,7 +129,7 @@ def to_article(
         raise RecordError(f"body has {len(body):,} characters, more than the limit of {max_body_chars:,}")
     body = clean_lines(body)
     if not body:
-        raise RecordError(f"no body (looked for {', '.join(names['body'])})")
+        raise RecordError(f"no body (looked for {', '.join(_names('body', overrides))})")
     title = _text(values["title"], "title")
     try:
         check_text(body)

@@ -29,3 +29,17 @@ def test_id_precedence_given_then_url_then_content():
     assert article(url="https://a.example/1").id == url_id("https://a.example/1")
     assert article().id == content_id("عنوان", "نص الخبر")
     assert article(body="نَصُّ الخبر").id == article().id  # normalized content
+
+
+def test_fields_are_picked_by_preference_skipping_empty_ones():
+    def article(fields, overrides=None):
+        return to_article(RawRecord(Location("f", 1), fields), overrides)
+
+    for fields in ({"text": "نص ثان", "body": "نص الخبر"}, {"body": "نص الخبر", "text": "نص ثان"}):
+        both = article(fields | {"headline": "عنوان", "title": ""})
+        assert both.body == "نص الخبر" and both.title == "عنوان"  # body before text; an empty title is absent
+    assert article({"body": None, "text": "نص ثان"}).body == "نص ثان"
+    # one record field may fill two article fields; an override replaces a field's names
+    shared = article({"body": "نص", "link": "https://x.sy/1", "title": "ع"}, {"id": "link"})
+    assert shared.id == "https://x.sy/1" and shared.url == "https://x.sy/1"
+    assert article({"content": "نص", "body": "غيره"}, {"body": "content"}).body == "نص"
