@@ -91,8 +91,8 @@ class LightStemmer:
         kept[1:] = (out[1:] != SPACE) | (out[:-1] != SPACE)
         text = alphabet.text(out[kept])
         if latin.any():  # left whole: where they now are is where their first letter went
-            place = np.cumsum(kept) - 1
-            begins = place[starts[latin]]
+            firsts = starts[latin]
+            begins = firsts - np.searchsorted(np.flatnonzero(~kept), firsts)  # less the spaces squeezed before
             words_now = zip(begins.tolist(), (begins + lengths[latin]).tolist(), strict=True)
             pieces, previous = [], 0
             for (start, end), word in zip(words_now, self._words(codes, starts, ends, latin), strict=True):

@@ -147,9 +147,9 @@ def normalize_many(texts: Sequence[str], hamza_seats: bool, longest: int) -> Nor
     if codes.size and codes.max() >= BASIC_PLANE:
         mapped[codes >= BASIC_PLANE] = PER_WORD
     mapped[ends[:-1]] = SEPARATOR
-    per_word = mapped == PER_WORD
-    so_far = np.concatenate(([0], np.cumsum(per_word)))
-    flagged = (so_far[ends] - so_far[ends - lengths]) > 0
+    per_word = np.flatnonzero(mapped == PER_WORD)  # few or none
+    flagged = np.zeros(len(texts), bool)
+    flagged[np.searchsorted(ends, per_word)] = True  # the text each falls in
     mapped[per_word] = SPACE
     kept = mapped[mapped != DROP]
     starts, stops = _word_spans(kept)
