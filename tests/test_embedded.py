@@ -26,12 +26,19 @@ def backend(tmp_path):
     store = EmbeddedBackend(tmp_path / "index", create=True)
     store.upsert(
         [
-            article("a", "اجتمع قادة الميليشيات في مدينة البوكمال", title="البوكمال", source="okaz",
-                    date=datetime(2015, 7, 21, tzinfo=UTC)),
-            article("b", "قصفت الطائرات مواقع في دير الزور والبوكمال", source="was",
-                    date=datetime(2015, 8, 2, tzinfo=UTC)),
-            article("c", "The militias met in Deir ez-Zor", source="okaz", lang="en",
-                    date=datetime(2015, 8, 9, tzinfo=UTC)),
+            article(
+                "a",
+                "اجتمع قادة الميليشيات في مدينة البوكمال",
+                title="البوكمال",
+                source="okaz",
+                date=datetime(2015, 7, 21, tzinfo=UTC),
+            ),
+            article(
+                "b", "قصفت الطائرات مواقع في دير الزور والبوكمال", source="was", date=datetime(2015, 8, 2, tzinfo=UTC)
+            ),
+            article(
+                "c", "The militias met in Deir ez-Zor", source="okaz", lang="en", date=datetime(2015, 8, 9, tzinfo=UTC)
+            ),
             article("d", "الزور في دير قديم", source="sabq"),
         ]
     )
@@ -161,7 +168,9 @@ def test_facets_count_sources_languages_and_days(backend):
     assert {(f.value, f.count) for f in facets.source} == {("okaz", 2), ("was", 1)}
     assert {(f.value, f.count) for f in facets.lang} == {("ar", 2), ("en", 1)}
     assert [(f.value, f.count) for f in facets.date_histogram] == [
-        ("2015-07-21", 1), ("2015-08-02", 1), ("2015-08-09", 1)
+        ("2015-07-21", 1),
+        ("2015-08-02", 1),
+        ("2015-08-09", 1),
     ]
 
 

@@ -68,8 +68,7 @@ class AnalysisConfig(BaseModel):
     @property
     def name(self) -> str:
         return (
-            f"arshif-v{ANALYSIS_VERSION}:stem={self.stemmer}:seats={int(self.hamza_seats)}"
-            f":stop={int(self.stopwords)}"
+            f"arshif-v{ANALYSIS_VERSION}:stem={self.stemmer}:seats={int(self.hamza_seats)}:stop={int(self.stopwords)}"
         )
 
 

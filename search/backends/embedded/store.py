@@ -114,7 +114,8 @@ class EmbeddedBackend:
         except (OSError, ValueError) as error:
             hint = ""
             if "schema does not match" in str(error):
-                hint = f" (another arshif version built it: rebuild it with 'arshif index --rebuild --index {self.path} ...')"
+                rebuild = f"arshif index --rebuild --index {self.path} ..."
+                hint = f" (another arshif version built it: rebuild it with '{rebuild}')"
             raise BackendError(f"cannot open the index at {self.path}: {error}{hint}") from error
         self.index.register_tokenizer(TOKENIZER, whitespace_analyzer())
         self.analyzer = Analyzer(self.meta.analysis)
@@ -298,7 +299,9 @@ class EmbeddedBackend:
     def text_search(self, query: Query, filters: Filters, limit: int) -> Ranked:
         view = self.view
         if limit <= 0:  # tantivy's collectors need a limit of at least 1
-            return Ranked([], view.searcher.search(self.compiler.compile(query, filters, scored=False), 1, count=True).count)
+            return Ranked(
+                [], view.searcher.search(self.compiler.compile(query, filters, scored=False), 1, count=True).count
+            )
         compiled = self.compiler.compile(query, filters)
         if query.is_empty:  # browsing: newest first, no relevance to score
             result = view.searcher.search(compiled, limit, count=True, order_by_field="date")
