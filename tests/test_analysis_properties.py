@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from search.analysis import AnalysisConfig, Analyzer
 from search.analysis.alphabet import AS_ANALYSED, ONE_BYTE
-from search.analysis.codepoints import normalize_many
+from search.analysis.codepoints import PLACEHOLDER_CHAR, normalize_many
 from search.analysis.normalize import INVISIBLE
 
 ANALYZER = Analyzer()
@@ -107,20 +107,27 @@ def test_batches_of_texts_get_the_offset_path_terms(texts):
 
 
 def same_as_per_word(text: str, longest: int = 100) -> bool:
-    """Whether the tables took ``text`` (else it goes the per-word way),
-    asserting that they give what normalizing word by word gives (words
-    longer than ``longest`` left out), alone and beside other texts."""
+    """Whether the tables took all of ``text`` (else they left some chunks to
+    the per-word way), asserting that they give what normalizing word by word
+    gives (words longer than ``longest`` left out), alone and beside other
+    texts, with each left chunk's words where its placeholder stands."""
     words = normalize_many([text], hamza_seats=False, longest=longest)
     if words is None:  # no UTF-32 for a lone surrogate: the whole batch goes word by word
         assert any("\ud800" <= char <= "\udfff" for char in text)
         return False
     beside = normalize_many(["كتاب", text, "İstanbul"], hamza_seats=False, longest=longest)
-    assert beside is not None and beside.per_word[1] == words.per_word[0]
+    assert beside is not None and beside.left.get(1) == words.left.get(0)
     assert beside.texts(AS_ANALYSED)[1] == words.texts(AS_ANALYSED)[0]
-    if not words.per_word[0]:
-        expected = [t.exact for t in ANALYZER.tokens(text) if len(t.exact) <= longest]
-        assert words.texts(AS_ANALYSED)[0].split() == expected
-    return not words.per_word[0]
+    left = iter(words.left.get(0, []))
+    filled = [
+        exact
+        for word in words.texts(AS_ANALYSED)[0].split()
+        for exact in ([t.exact for t in ANALYZER.tokens(next(left))] if word == PLACEHOLDER_CHAR else [word])
+        if len(exact) <= longest
+    ]
+    assert filled == [t.exact for t in ANALYZER.tokens(text) if len(t.exact) <= longest]
+    assert next(left, None) is None
+    return not words.left
 
 
 @settings(max_examples=300)
@@ -149,3 +156,14 @@ def test_adding_harakat_and_tatweel_never_changes_terms(text, seed):
     decorated = "".join(ch + (rng.choice(HARAKAT) if ch != " " and rng.random() < 0.4 else "") for ch in text)
     assert ANALYZER.terms(decorated) == ANALYZER.terms(text)
     assert ANALYZER.exact_terms(decorated) == ANALYZER.exact_terms(text)
+
+
+def test_only_the_chunks_the_tables_cannot_do_go_word_by_word():
+    """A ligature or presentation form leaves only its white-space-free chunk
+    to the per-word way; a placeholder character in the text is a space."""
+    text = "قال ﷺ في \ufffc (ﻻ) المكتبات، " * 20
+    words = normalize_many([text, "كتاب"], hamza_seats=False, longest=100)
+    assert words is not None and words.left == {0: ["ﷺ", "(ﻻ)"] * 20}
+    assert words.texts(AS_ANALYSED)[0].split().count("قال") == 20
+    for analyzer in (ANALYZER, LIGHT10):
+        same_as_offset_path(analyzer, [text, "كتاب " * 100])

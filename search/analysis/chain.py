@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from search.analysis import stopwords
 from search.analysis.alphabet import AS_ANALYSED, Alphabet
 from search.analysis.batch_stem import LightStemmer
-from search.analysis.codepoints import normalize_many
+from search.analysis.codepoints import PLACEHOLDER_CHAR, normalize_many
 from search.analysis.normalize import normalize
 from search.analysis.stem import AFFIX_ONLY, ARABIC_STEMMERS, english, is_latin
 from search.analysis.tokenize import WORD, words
@@ -54,6 +54,15 @@ def _groups(texts: Sequence[str], most_chars: int) -> list[Sequence[str]]:
     if start < len(texts):
         groups.append(texts[start:])
     return groups
+
+
+def _splice(text: str, pieces: list[str]) -> str:
+    """``text`` with its placeholders replaced by ``pieces``, in order."""
+    first, *rest = text.split(PLACEHOLDER_CHAR)
+    out = [first]
+    for piece, part in zip(pieces, rest, strict=True):  # unequal if a stemmer changed a placeholder
+        out += [piece, part]
+    return "".join(out)
 
 
 class AnalysisConfig(BaseModel):
@@ -182,9 +191,10 @@ class Analyzer:
         Many texts at once are normalized by table (``normalize_many``) and,
         with the Lucene stemmer, stemmed by array (``batch_stem``); otherwise
         the stemming is per distinct word. A few short texts, where numpy's
-        fixed cost is more than the look-ups, and texts the tables cannot do
-        are cut at white space (words never span it) and each chunk's
-        analysis is cached. Batches are cut at about a million characters,
+        fixed cost is more than the look-ups, are cut at white space (words
+        never span it) and each chunk's analysis is cached; so are the
+        chunks the tables cannot do, whose analysis replaces the placeholder
+        that stood for each. Batches are cut at about a million characters,
         which bounds the arrays' memory.
         """
         return [pair for group in _groups(texts, _BATCH_MAX_CHARS) for pair in self._joined_batch(group, alphabet)]
@@ -202,10 +212,19 @@ class Analyzer:
                 alphabet.spell(" ".join(map(self._terms.__getitem__, text.split())))
                 for text in (words.texts(AS_ANALYSED) if alphabet.letters else exact)
             ]
-        return [
-            self._chunked(text, alphabet) if per_word else pair
-            for text, per_word, pair in zip(texts, words.per_word, zip(terms, exact, strict=True), strict=True)
-        ]
+        pairs = list(zip(terms, exact, strict=True))
+        for text, chunks in words.left.items():
+            pairs[text] = self._filled(pairs[text], chunks, alphabet)
+        return pairs
+
+    def _filled(self, pair: tuple[str, str], chunks: list[str], alphabet: Alphabet) -> tuple[str, str]:
+        """A text's terms and exact terms with each placeholder replaced by
+        its chunk's, analysed word by word."""
+        analysed = [self.chunks[chunk] for chunk in chunks]
+        return (
+            _splice(pair[0], [alphabet.spell(terms) for terms, _ in analysed]),
+            _splice(pair[1], [alphabet.spell(exact) for _, exact in analysed]),
+        )
 
     def _chunked(self, text: str, alphabet: Alphabet) -> tuple[str, str]:
         pairs = list(map(self.chunks.__getitem__, text.split()))

@@ -5,8 +5,8 @@ and use these tables with numpy instead (a few array operations per text):
 highlighting looks for folded query terms in an article (``folded``), and
 indexing takes many texts' normalized words at once (``normalize_many``).
 
-Both cover the basic plane; a text with a character beyond it goes the
-per-word way.
+Both cover the basic plane; a character beyond it goes the per-word way
+(for indexing, the white-space-free chunk that holds it).
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ PER_WORD = 0xFFFF_FFFF
 SPACE = ord(" ")
 SEPARATOR_CHAR = "\n"  # between the texts of a batch: the tables make every white space a space
 SEPARATOR = ord(SEPARATOR_CHAR)
+# Stands in a batch's words for a chunk left to the per-word way; the tables
+# make any such character of a text a space, so it only ever stands for one.
+PLACEHOLDER_CHAR = "\ufffc"
+PLACEHOLDER = ord(PLACEHOLDER_CHAR)
 # Hangul vowels and finals compose with the jamo before them by rule, not by
 # a listed decomposition (``_composing`` finds the listed ones, such as hamza
 # above a waw): normalizing a word composes them, which no table can do.
@@ -110,20 +114,27 @@ def word_table(hamza_seats: bool) -> np.ndarray:
     return table
 
 
+@cache
+def _white_space() -> np.ndarray:
+    """Per code point, whether ``str.split`` splits there: words never span it."""
+    return np.array([chr(code).isspace() for code in range(BASIC_PLANE)], bool)
+
+
 @dataclass
 class Normalized:
     """Many texts' normalized words in one array of code points: each text's
     words with spaces between them, and ``SEPARATOR`` between texts.
 
-    ``starts``/``ends`` are the words' spans in ``codes``; ``per_word`` marks
-    the texts the tables cannot do (their words are left out), which the
-    caller analyses word by word.
+    ``starts``/``ends`` are the words' spans in ``codes``. ``left`` holds, per
+    text, the white-space-free chunks with a character the tables cannot do,
+    in order; each stands in ``codes`` as one ``PLACEHOLDER`` word, for the
+    caller to analyse word by word.
     """
 
     codes: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
-    per_word: list[bool]
+    left: dict[int, list[str]]
 
     def texts(self, alphabet: Alphabet) -> list[str]:
         """The normalized words, one string per text, spelt in ``alphabet``."""
@@ -134,8 +145,8 @@ def normalize_many(texts: Sequence[str], hamza_seats: bool, longest: int) -> Nor
     """Every text's words normalized (the same as normalizing each word; words
     longer than ``longest`` left out, as the per-word way leaves them), in a
     few array operations for the whole list; ``None`` when a text holds a lone
-    surrogate. A text with a character the tables cannot do is marked
-    ``per_word``.
+    surrogate. A chunk with a character the tables cannot do is left
+    (``Normalized.left``).
     """
     codes = _code_points(SEPARATOR_CHAR.join(texts))
     if codes is None:
@@ -148,9 +159,7 @@ def normalize_many(texts: Sequence[str], hamza_seats: bool, longest: int) -> Nor
         mapped[codes >= BASIC_PLANE] = PER_WORD
     mapped[ends[:-1]] = SEPARATOR
     per_word = np.flatnonzero(mapped == PER_WORD)  # few or none
-    flagged = np.zeros(len(texts), bool)
-    flagged[np.searchsorted(ends, per_word)] = True  # the text each falls in
-    mapped[per_word] = SPACE
+    left = _leave_chunks(codes, mapped, per_word, ends) if per_word.size else {}
     kept = mapped[mapped != DROP]
     starts, stops = _word_spans(kept)
     too_long = stops - starts > longest
@@ -158,7 +167,26 @@ def normalize_many(texts: Sequence[str], hamza_seats: bool, longest: int) -> Nor
         for start, stop in zip(starts[too_long].tolist(), stops[too_long].tolist(), strict=True):
             kept[start:stop] = SPACE
         starts, stops = starts[~too_long], stops[~too_long]
-    return Normalized(kept, starts, stops, flagged.tolist())
+    return Normalized(kept, starts, stops, left)
+
+
+def _leave_chunks(codes: np.ndarray, mapped: np.ndarray, at: np.ndarray, ends: np.ndarray) -> dict[int, list[str]]:
+    """Blank each white-space-free chunk of ``codes`` that holds a position of
+    ``at``, with a ``PLACEHOLDER`` where it begins; the chunks per text."""
+    white = _white_space()
+    texts = np.searchsorted(ends, at)
+    left: dict[int, list[str]] = {}
+    for text in np.unique(texts).tolist():
+        begin, end = int(ends[text - 1]) + 1 if text else 0, int(ends[text])
+        breaks = np.flatnonzero(white[np.minimum(codes[begin:end], BASIC_PLANE - 1)]) + begin
+        after = np.searchsorted(breaks, at[texts == text])  # each one's chunk: after breaks[after - 1]
+        firsts = np.concatenate(([begin - 1], breaks))[after] + 1
+        lasts = np.concatenate((breaks, [end]))[after]
+        for first, last in sorted(set(zip(firsts.tolist(), lasts.tolist(), strict=True))):
+            mapped[first:last] = SPACE
+            mapped[first] = PLACEHOLDER
+            left.setdefault(text, []).append(codes[first:last].tobytes().decode("utf-32-le"))
+    return left
 
 
 def _word_spans(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
