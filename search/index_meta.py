@@ -12,8 +12,7 @@ from search.analysis import AnalysisConfig
 from search.backend import BackendError
 from search.passages import PassageConfig
 
-# 2: the embedded index spells terms one byte per letter (search.analysis.alphabet).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 1
 
 
 class IndexMeta(BaseModel):

@@ -9,6 +9,7 @@ import tantivy
 from search.analysis import AnalysisConfig, Analyzer
 from search.analysis.alphabet import ONE_BYTE
 from search.backend import BackendError
+from search.backends.embedded import schema
 from search.backends.embedded.schema import whitespace_analyzer
 from search.backends.embedded.store import EmbeddedBackend
 from search.backends.embedded.terms import analyse
@@ -245,5 +246,18 @@ def test_index_with_an_older_schema_names_the_rebuild(tmp_path):
     for leftover in (tmp_path / "i" / "tantivy").iterdir():
         leftover.unlink()
     tantivy.Index(builder.build(), path=str(tmp_path / "i" / "tantivy"))
+    with pytest.raises(BackendError, match="another arshif version built it: rebuild it with 'arshif index --rebuild"):
+        EmbeddedBackend(tmp_path / "i")
+
+
+def test_index_whose_terms_were_spelt_as_analysed_names_the_rebuild(tmp_path, monkeypatch):
+    """Before terms were spelt one byte per letter the tokenizer had another
+    name: such an index would find nothing, so it does not open."""
+    EmbeddedBackend(tmp_path / "i", create=True).close()
+    for leftover in (tmp_path / "i" / "tantivy").iterdir():
+        leftover.unlink()
+    monkeypatch.setattr(schema, "TOKENIZER", "arshif_ws")
+    tantivy.Index(schema.build_schema(), path=str(tmp_path / "i" / "tantivy"))
+    monkeypatch.undo()
     with pytest.raises(BackendError, match="another arshif version built it: rebuild it with 'arshif index --rebuild"):
         EmbeddedBackend(tmp_path / "i")

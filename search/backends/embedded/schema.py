@@ -11,7 +11,10 @@ import tantivy
 
 from search.analysis.chain import MAX_TERM_CHARS
 
-TOKENIZER = "arshif_ws"
+# Part of the schema, so named for what it splits: terms spelt one byte per
+# letter (``search.analysis.alphabet``). An index whose terms were spelt as
+# analysed ("arshif_ws") has another schema, and asks for a rebuild.
+TOKENIZER = "arshif_one_byte"
 
 # Ranking fields hold stemmed terms (frequencies suffice); *_exact fields hold
 # unstemmed terms with positions, for phrases.
