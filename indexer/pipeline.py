@@ -5,7 +5,10 @@ processes ahead of the rest (``indexer.prepare``, ``indexer.workers``); this
 module does the serial part, in input order: unchanged checks, duplicate
 decisions, index writes and commits. An index commit runs in a thread
 while the next batch is decided; the batch being committed stays in memory
-until then, so decisions see it as if it were already in the index.
+until then, so decisions see it as if it were already in the index. A batch
+goes to the backend as it grows, whenever no commit is running (uncommitted
+until the batch is full): the index's indexing thread, a run's critical path,
+starts on the first articles instead of waiting for a whole batch.
 
 Crash safety comes from three facts: the backend upserts by id (so re-adding
 a committed article replaces it instead of duplicating it), a batch is
@@ -40,6 +43,7 @@ from search.models import Article
 from search.passages import PassageConfig
 
 BATCH_SIZE = 5000
+SEND_SIZE = 500  # the fewest articles sent at once before a batch is full (a bulk request's worth)
 PROGRESS_SECONDS = 0.5
 LAST_RUN_FILE = "last-run.json"
 
@@ -111,6 +115,7 @@ class IndexRun:
     field_overrides: Mapping[str, str] = field(default_factory=dict)
     format: str | None = None
     batch_size: int = BATCH_SIZE
+    send_size: int = SEND_SIZE
     max_body_chars: int = MAX_BODY_CHARS
     duplicates: DuplicateStore | None = None
     progress: Callable[[RunSummary], None] | None = None
@@ -119,6 +124,8 @@ class IndexRun:
     _committer: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _commit: Future[None] | None = field(default=None, init=False, repr=False)
     _committing: dict[str, Prepared] = field(default_factory=dict, init=False, repr=False)  # the batch in _commit
+    _sent: dict[str, Prepared] = field(default_factory=dict, init=False, repr=False)  # of the batch, sent as is
+    _refused: set[str] = field(default_factory=set, init=False, repr=False)  # ids of the batch the backend refused
 
     def records(self, paths: Iterable[Path], summary: RunSummary) -> Iterator[RawRecord | RawLine | Reject]:
         for path in paths:
@@ -186,9 +193,10 @@ class IndexRun:
                                 summary.indexed += 1
                                 known.add(article.id)
                         if len(batch) >= self.batch_size:
-                            self._flush(list(batch.values()), summary)
+                            self._flush(batch, summary)
                             batch = {}
-                self._flush(list(batch.values()), summary)
+                    self._send_early(batch, summary)
+                self._flush(batch, summary)
                 self._wait_for_commit()
             summary.meter.done = summary.meter.total
             if prune:
@@ -292,22 +300,47 @@ class IndexRun:
         self.backend.delete(ids)
         self.backend.commit()
 
-    def _flush(self, batch: list[Prepared], summary: RunSummary) -> None:
-        """Write the batch, and start committing it (after the previous commit
-        and the duplicate store's, so a crash loses at most this batch)."""
+    def _send_early(self, batch: dict[str, Prepared], summary: RunSummary) -> None:
+        """Between chunks: send what the backend lacks of the batch, if no
+        commit is running (the backend cannot take articles during one) and
+        there is enough of it to be worth a request."""
+        if self._commit is not None:
+            if not self._commit.done():
+                return
+            self._wait_for_commit()
+        if sum(self._sent.get(key) is not item for key, item in batch.items()) >= self.send_size:
+            self._send(batch, summary)
+
+    def _send(self, batch: dict[str, Prepared], summary: RunSummary) -> None:
+        """Upsert the batch's articles the backend lacks: new ones, and ones
+        changed since they were sent (a duplicate merged in, a new cluster, their
+        id seen again), which replace their earlier version (upserts are by id).
+        Articles get their vectors here, kept for a later resend."""
+        unsent = [item for key, item in batch.items() if self._sent.get(key) is not item]
+        if not unsent:
+            return
+        if self.embedder:
+            unsent = [replace(item, vectors=v) for item, v in zip(unsent, self._vectors(unsent), strict=True)]
+        vectors = [item.vectors for item in unsent] if self.embedder else None
+        articles = [item.article for item in unsent]
+        failures = self.backend.upsert(articles, vectors, [item.fields for item in unsent]) or []
+        for failure in failures:  # a server refused these articles
+            self._reject(Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary)
+        for item in unsent:
+            batch[item.article.id] = self._sent[item.article.id] = item
+        self._refused = (self._refused - {article.id for article in articles}) | {failure.id for failure in failures}
+
+    def _flush(self, batch: dict[str, Prepared], summary: RunSummary) -> None:
+        """Send the rest of the batch, and start committing it (after the
+        previous commit and the duplicate store's, so a crash loses at most
+        this batch)."""
         self._wait_for_commit()
         if self.duplicates is not None:
             self.duplicates.commit()
         if batch:
-            articles = [item.article for item in batch]
-            vectors = self._vectors(batch) if self.embedder else None
-            failures = self.backend.upsert(articles, vectors, [item.fields for item in batch]) or []
-            for failure in failures:  # a server refused these articles
-                self._reject(
-                    Reject(Location(f"article {failure.id}"), f"the index refused it: {failure.reason}"), summary
-                )
-            refused = {failure.id for failure in failures}
-            self._committing = {item.article.id: item for item in batch if item.article.id not in refused}
+            self._send(batch, summary)
+            self._committing = {key: item for key, item in batch.items() if key not in self._refused}
+            self._sent, self._refused = {}, set()
             assert self._committer is not None, "flushed outside run"
             self._commit = self._committer.submit(self.backend.commit)
         keep()  # what the run holds now (ids, the duplicate store's tables) is not rescanned

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import orjson
-from indexer_fixtures import all_articles, random_body, run_index, write_jsonl
+from indexer_fixtures import all_articles, open_embedded, random_body, run_index, write_jsonl
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -207,3 +207,71 @@ def test_plain_progress_lines_and_stats_table(tmp_path, monkeypatch):
     table = runner.invoke(app, ["stats", "--index", str(tmp_path / "idx")])
     assert table.exit_code == 0, table.output
     assert "duplicates merged" in table.output and "last run" in table.output
+
+
+def _counting_upserts(monkeypatch) -> list[tuple[int, int]]:
+    """(articles, commits before) of every upsert the runs make."""
+    from search.backends.embedded.store import EmbeddedBackend
+
+    calls: list[tuple[int, int]] = []
+    commits = [0]
+    upsert, commit = EmbeddedBackend.upsert, EmbeddedBackend.commit
+
+    def counted_upsert(self, articles, *args, **kwargs):
+        calls.append((len(articles), commits[0]))
+        return upsert(self, articles, *args, **kwargs)
+
+    def counted_commit(self):
+        commits[0] += 1
+        return commit(self)
+
+    monkeypatch.setattr(EmbeddedBackend, "upsert", counted_upsert)
+    monkeypatch.setattr(EmbeddedBackend, "commit", counted_commit)
+    return calls
+
+
+def test_a_batch_goes_to_the_index_as_it_grows(tmp_path, monkeypatch):
+    """The index starts on the first chunks instead of waiting for a full
+    batch; what it got is committed once, as one batch."""
+    calls = _counting_upserts(monkeypatch)
+    data = write_jsonl(tmp_path / "in.jsonl", _records(700))
+    summary = run_index(tmp_path / "idx", [data], batch_size=10_000, send_size=150, workers=1, dedup=False)
+    assert summary.indexed == 700
+    before_commit = [size for size, commits in calls if commits == 0]
+    assert len(before_commit) >= 3 and sum(before_commit) == 700
+    assert len(all_articles(tmp_path / "idx")) == 700
+
+
+def test_articles_changed_after_they_were_sent_are_sent_again(tmp_path, monkeypatch):
+    """A duplicate merged into an article already sent, a near duplicate
+    clustering with one, and an id seen again all reach the index: one
+    document each, in its last state."""
+    calls = _counting_upserts(monkeypatch)
+    rng = random.Random(11)
+    original = random_body(rng, 120)
+    words = original.split()
+    words[10:14] = ["تعديل", "طفيف", "على", "النص"]
+    near = "دمشق - وكالات:\n" + " ".join(words)
+    repeated = random_body(rng)
+    records = [
+        {"id": "orig", "body": original, "url": "https://a.example/1"},
+        {"id": "again", "body": repeated},
+        *_records(400, seed=12),
+        {"id": "copy", "body": original, "url": "https://b.example/2"},
+        {"id": "near", "body": near},
+        {"id": "again", "body": repeated + " خاتمة جديدة"},
+    ]
+    data = write_jsonl(tmp_path / "in.jsonl", records)
+    summary = run_index(tmp_path / "idx", [data], batch_size=10_000, send_size=50, workers=1)
+    assert (summary.duplicates, summary.near_duplicates) == (1, 1)
+    assert len([size for size, commits in calls if commits == 0]) > 2  # sent before they changed
+    articles = all_articles(tmp_path / "idx")
+    assert len(articles) == 403
+    assert articles["orig"].urls == ["https://b.example/2"] and articles["orig"].cluster == "orig"
+    assert articles["near"].cluster == "orig"
+    assert articles["again"].body.endswith("خاتمة جديدة")
+    backend = open_embedded(tmp_path / "idx")
+    try:
+        assert backend.count() == 403  # no second document under a resent id
+    finally:
+        backend.close()
