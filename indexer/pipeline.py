@@ -308,7 +308,7 @@ class IndexRun:
             if not self._commit.done():
                 return
             self._wait_for_commit()
-        if sum(self._sent.get(key) is not item for key, item in batch.items()) >= self.send_size:
+        if len(batch) - len(self._sent) >= self.send_size:  # new ids; changed ones go along
             self._send(batch, summary)
 
     def _send(self, batch: dict[str, Prepared], summary: RunSummary) -> None:
