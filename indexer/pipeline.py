@@ -13,8 +13,9 @@ starts on the first articles instead of waiting for a whole batch.
 Crash safety comes from three facts: the backend upserts by id (so re-adding
 a committed article replaces it instead of duplicating it), a batch is
 committed as a whole, and the duplicate store is committed before the index
-(``indexer.duplicates``). A run killed at any point loses at most the batch in
-flight, which the next run of the same command adds again.
+gets any of it (``indexer.duplicates``; an Elasticsearch cluster keeps what
+it is sent, commit or not). A run killed at any point loses at most the batch
+in flight, which the next run of the same command adds again.
 """
 
 from __future__ import annotations
@@ -309,6 +310,8 @@ class IndexRun:
                 return
             self._wait_for_commit()
         if len(batch) - len(self._sent) >= self.send_size:  # new ids; changed ones go along
+            if self.duplicates is not None:  # before the index has anything of the batch (see _flush)
+                self.duplicates.commit()
             self._send(batch, summary)
 
     def _send(self, batch: dict[str, Prepared], summary: RunSummary) -> None:

@@ -4,6 +4,8 @@ delete, duplicates, rejects, exit codes and what ``arshif stats`` reports."""
 from __future__ import annotations
 
 import random
+import sqlite3
+from contextlib import closing
 
 import orjson
 from indexer_fixtures import all_articles, open_embedded, random_body, run_index, write_jsonl
@@ -275,3 +277,27 @@ def test_articles_changed_after_they_were_sent_are_sent_again(tmp_path, monkeypa
         assert backend.count() == 403  # no second document under a resent id
     finally:
         backend.close()
+
+
+def test_the_duplicate_store_is_committed_before_the_index_gets_articles(tmp_path, monkeypatch):
+    """An Elasticsearch cluster keeps what it is sent, commit or not: each
+    early send finds the batch's duplicate decisions so far already committed
+    (another connection sees them), as a commit does."""
+    from indexer.duplicates import FILE_NAME
+    from search.backends.embedded.store import EmbeddedBackend
+
+    upsert = EmbeddedBackend.upsert
+    unseen: list[int] = []
+
+    def checked_upsert(self, articles, *args, **kwargs):
+        with closing(sqlite3.connect(tmp_path / "idx" / FILE_NAME)) as other:
+            ids = [a.id for a in articles]
+            seen = other.execute(f"SELECT count(*) FROM docs WHERE id IN ({','.join('?' * len(ids))})", ids).fetchone()
+        unseen.append(len(ids) - seen[0])
+        return upsert(self, articles, *args, **kwargs)
+
+    monkeypatch.setattr(EmbeddedBackend, "upsert", checked_upsert)
+    data = write_jsonl(tmp_path / "in.jsonl", _records(700))
+    summary = run_index(tmp_path / "idx", [data], batch_size=10_000, send_size=150, workers=1)
+    assert summary.indexed == 700 and len(unseen) >= 3
+    assert unseen == [0] * len(unseen)
