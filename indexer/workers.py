@@ -17,6 +17,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +33,7 @@ CHUNKS_AHEAD_PER_WORKER = 16
 # priority they fill the cores it leaves idle instead of taking them from it.
 # On the 2-core dev box, news-dev runs 2-26 % faster (docs/benchmarks.md).
 WORKER_NICENESS = 10
+PARENT_CHECK_SECONDS = 1.0
 
 _function: Callable[[list[Any]], list[Any]] | None = None
 
@@ -39,15 +42,27 @@ class WorkerError(RuntimeError):
     """A worker process died (killed, or out of memory) while preparing records."""
 
 
-def _start_worker(function: Callable[[list[Any]], list[Any]]) -> None:
+def _start_worker(function: Callable[[list[Any]], list[Any]], parent: int) -> None:
     """Ctrl-C reaches the whole process group: the workers leave it to the
     calling process, which stops them (each would print a traceback). The
-    workers also yield the CPU to it (``WORKER_NICENESS``)."""
+    workers also yield the CPU to it (``WORKER_NICENESS``), and end when it
+    is gone (``_exit_with``)."""
     global _function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     _function = function
+    threading.Thread(target=_exit_with, args=(parent,), name="exit-with-parent", daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker once the calling process is gone. A calling process
+    killed outright (``kill -9``, the out-of-memory killer) cannot stop its
+    workers, and they would wait for chunks forever: each holds the other
+    end of the pool's queue open, so no end of input ever reaches them."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _run_in_worker(chunk: list[Any]) -> list[Any]:
@@ -84,7 +99,9 @@ def map_chunks(
             yield from map(function, pending)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(function,))
+    executor = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(function, os.getpid())
+    )
     finished = False
     try:
         in_flight: deque[Future[list[Any]]] = deque()
