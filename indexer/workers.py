@@ -17,14 +17,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
+
+from search.orphans import exit_with
 
 CHUNK_ITEMS = 200
 CHUNKS_AHEAD_PER_WORKER = 16
@@ -33,7 +33,6 @@ CHUNKS_AHEAD_PER_WORKER = 16
 # priority they fill the cores it leaves idle instead of taking them from it.
 # On the 2-core dev box, news-dev runs 2-26 % faster (docs/benchmarks.md).
 WORKER_NICENESS = 10
-PARENT_CHECK_SECONDS = 1.0
 
 _function: Callable[[list[Any]], list[Any]] | None = None
 
@@ -46,23 +45,13 @@ def _start_worker(function: Callable[[list[Any]], list[Any]], parent: int) -> No
     """Ctrl-C reaches the whole process group: the workers leave it to the
     calling process, which stops them (each would print a traceback). The
     workers also yield the CPU to it (``WORKER_NICENESS``), and end when it
-    is gone (``_exit_with``)."""
+    is gone (``search.orphans``)."""
     global _function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     _function = function
-    threading.Thread(target=_exit_with, args=(parent,), name="exit-with-parent", daemon=True).start()
-
-
-def _exit_with(parent: int) -> None:
-    """End this worker once the calling process is gone. A calling process
-    killed outright (``kill -9``, the out-of-memory killer) cannot stop its
-    workers, and they would wait for chunks forever: each holds the other
-    end of the pool's queue open, so no end of input ever reaches them."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(1)
+    exit_with(parent)
 
 
 def _run_in_worker(chunk: list[Any]) -> list[Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from indexer_fixtures import all_articles, random_body, write_jsonl
+from process_support import all_gone, children
 
 from search.backend import BackendError
 from search.backends import open_embedded
@@ -34,26 +35,6 @@ def _committed(index: Path) -> int:
     return count
 
 
-def _children(pid: int) -> list[int]:
-    """Live child processes of ``pid`` (Linux ``/proc``)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[1] == str(pid) and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.slow
 def test_sigkill_mid_run_then_rerun_leaves_each_article_once(tmp_path):
     rng = random.Random(3)
@@ -68,16 +49,13 @@ def test_sigkill_mid_run_then_rerun_leaves_each_article_once(tmp_path):
         deadline = time.monotonic() + 120
         while _committed(index) < wanted and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        workers = _children(process.pid)
+        workers = children(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
         assert _committed(index) < len(records)
         assert workers, "no worker processes to watch"
-        deadline = time.monotonic() + 15
-        while any(map(_alive, workers)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(map(_alive, workers)), "worker processes outlived the killed run"
+        assert all_gone(workers, 15), "worker processes outlived the killed run"
 
     finished = subprocess.run(
         _index_command(data, index), cwd=tmp_path, env=env, capture_output=True, text=True, check=False

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from process_support import all_gone, children
 from web_support import build_index, free_port, generated, index_records, running_server, settings_for
 
 from web import create_app
@@ -113,6 +114,28 @@ def _ctrl_c(server: subprocess.Popen) -> None:
     os.killpg(server.pid, signal.SIGINT)  # a terminal's Ctrl-C: the server and its search processes
 
 
+def _serve(index: Path, port: int, **options) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--index", str(index), "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
+        **options,
+    )
+
+
+def _wait_for_health(server: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            assert server.poll() is None, server.stderr.read() if server.stderr else "server stopped"
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.2)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("stop", "status"),
@@ -121,24 +144,14 @@ def _ctrl_c(server: subprocess.Popen) -> None:
 )
 def test_serve_workers_over_http(index, stop, status):
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--index", str(index), "--port", str(port), "--workers", "2"],
-        cwd=ROOT,
+    server = _serve(
+        index,
+        port,
         stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # a process group of its own, as a terminal gives a command
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if the test runner ignores ^C
     )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert server.poll() is None, server.stderr.read()
-                assert time.monotonic() < deadline, "server did not come up"
-                time.sleep(0.2)
+        _wait_for_health(server, port)
         body = httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": "البوكمال"}).json()
         assert body["total"] == 6 and "<mark>" in body["hits"][0]["snippets"][0]
     finally:
@@ -147,3 +160,19 @@ def test_serve_workers_over_http(index, stop, status):
     assert "2 search processes" in stderr
     assert server.returncode == status, stderr
     assert "leaked" not in stderr and "Traceback" not in stderr  # exit handlers ran: nothing left behind
+
+
+@pytest.mark.slow
+def test_a_server_killed_outright_takes_its_search_processes_along(index):
+    """kill -9 (or the out-of-memory killer) gives the server no chance to
+    stop its search processes: they notice and end by themselves."""
+    port = free_port()
+    server = _serve(index, port, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_health(server, port)
+        processes = children(server.pid)
+    finally:
+        server.kill()
+        server.wait()
+    assert len(processes) >= 2  # the search processes (and multiprocessing's resource tracker)
+    assert all_gone(processes, 15), "search processes outlived the killed server"

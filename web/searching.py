@@ -26,6 +26,7 @@ from search.config import Settings
 from search.engine import SearchService, open_service
 from search.fusion import FusionConfig
 from search.models import SearchRequest, SearchResponse
+from search.orphans import exit_with
 
 # One BLAS thread per search process: the processes already use the cores,
 # and per-process thread pools would only preempt each other.
@@ -55,11 +56,13 @@ class InProcess:
 _process_service: SearchService | None = None
 
 
-def _start_process(settings: Settings, ready: BarrierType) -> None:
+def _start_process(settings: Settings, ready: BarrierType, server: int) -> None:
     """Ctrl-C reaches the whole process group: the search processes leave it
-    to the server, which shuts them down (each would print a traceback)."""
+    to the server, which shuts them down (each would print a traceback). A
+    server killed outright cannot: they end with it (``search.orphans``)."""
     global _process_service
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with(server)
     _process_service = open_service(open_from_settings(settings), fusion=settings.fusion())
     ready.wait(START_SECONDS)  # no process takes requests before all are warm
 
@@ -88,7 +91,7 @@ class SearchProcesses:
             self._processes,
             mp_context=context,
             initializer=_start_process,
-            initargs=(self._settings, context.Barrier(self._processes)),
+            initargs=(self._settings, context.Barrier(self._processes), os.getpid()),
         )
         try:  # a process starts per submitted task, up to the limit
             for future in [pool.submit(os.getpid) for _ in range(self._processes)]:
