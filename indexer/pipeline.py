@@ -310,21 +310,26 @@ class IndexRun:
                 return
             self._wait_for_commit()
         if len(batch) - len(self._sent) >= self.send_size:  # new ids; changed ones go along
-            if self.duplicates is not None:  # before the index has anything of the batch (see _flush)
-                self.duplicates.commit()
             self._send(batch, summary)
 
     def _send(self, batch: dict[str, Prepared], summary: RunSummary) -> None:
         """Upsert the batch's articles the backend lacks: new ones, and ones
         changed since they were sent (a duplicate merged in, a new cluster, their
         id seen again), which replace their earlier version (upserts are by id).
-        Articles get their vectors here, kept for a later resend."""
+        The duplicate store is committed first: the index never holds an
+        article whose duplicate decisions a crash could lose. Articles get
+        their vectors here, kept for a later resend."""
         unsent = [item for key, item in batch.items() if self._sent.get(key) is not item]
         if not unsent:
             return
+        if self.duplicates is not None:
+            self.duplicates.commit()
+        vectors = None
         if self.embedder:
-            unsent = [replace(item, vectors=v) for item, v in zip(unsent, self._vectors(unsent), strict=True)]
-        vectors = [item.vectors for item in unsent] if self.embedder else None
+            vectors = self._vectors(unsent)
+            unsent = [
+                item if item.vectors is v else replace(item, vectors=v) for item, v in zip(unsent, vectors, strict=True)
+            ]
         articles = [item.article for item in unsent]
         failures = self.backend.upsert(articles, vectors, [item.fields for item in unsent]) or []
         for failure in failures:  # a server refused these articles
